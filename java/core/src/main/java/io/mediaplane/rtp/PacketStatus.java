@@ -14,7 +14,9 @@ public enum PacketStatus {
     BAD_LENGTH("length field disagrees with the datagram (RFC 3550 §6.4.1)"),
     BAD_COUNT("item count does not fit the packet length"),
     BAD_FORMAT("malformed body for its type"),
-    NOT_RTCP("payload type outside the RTCP range 192..223 (RFC 5761 §4)");
+    NOT_RTCP("payload type outside the RTCP range 192..223 (RFC 5761 §4)"),
+    BAD_FIRST_PACKET("compound RTCP does not begin with SR or RR (RFC 3550 §6.1, A.2)"),
+    WRONG_TYPE("packet type or feedback format is not the one this view reads");
 
     private final String meaning;
 

@@ -1,0 +1,63 @@
+package io.mediaplane.server.cli;
+
+import io.mediaplane.ffi.CpuFeatures;
+import io.mediaplane.ffi.NativeAccess;
+import io.mediaplane.ffi.NativeLibraries;
+import io.mediaplane.ffi.NativeLibrary;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code mediaplane doctor}: what this machine gives mediaplane. Per native library: available or not (and
+ * why), version, file, where it came from; the JDK; the CPU flags that decide crypto speed. Exits 1 when a
+ * library is unavailable, so scripts can check an installation.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Check native libraries, the JDK and CPU features; exit 1 if a library is unavailable.")
+final class DoctorCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("mediaplane %s%n", BuildInfo.version());
+        Runtime.Version jv = Runtime.version();
+        out.printf("JDK         %s (%s) at %s%n", jv, System.getProperty("java.vendor"), System.getProperty("java.home"));
+        out.printf("native      %s%n", NativeAccess.blockedReason().map(r -> "off: " + r).orElse("enabled"));
+        CpuFeatures cpu = CpuFeatures.read();
+        out.printf("CPU         %s, %d cores%n", cpu.model(), Runtime.getRuntime().availableProcessors());
+        StringBuilder flags = new StringBuilder();
+        for (Map.Entry<String, Boolean> f : cpu.cryptoFlags().entrySet()) {
+            flags.append(f.getKey()).append(f.getValue() ? " yes  " : " no  ");
+        }
+        out.printf("CPU flags   %s%n", flags.toString().strip());
+        out.println();
+        out.println("libraries");
+        List<NativeLibrary> libraries = NativeLibraries.all();
+        int missing = 0;
+        for (NativeLibrary lib : libraries) {
+            if (lib.isAvailable()) {
+                out.printf("  %-20s ok  %-10s %-8s %s%n", lib.name(), lib.version().orElse("?"),
+                        lib.loadedFrom().map(c -> c.source().name().toLowerCase(java.util.Locale.ROOT)).orElse("?"),
+                        lib.path().map(Object::toString).orElse("?"));
+            } else {
+                missing++;
+                out.printf("  %-20s UNAVAILABLE: %s%n", lib.name(),
+                        lib.unavailabilityCause().map(Throwable::getMessage).orElse("unknown"));
+            }
+        }
+        out.println();
+        if (missing == 0) {
+            out.printf("all %d native libraries available%n", libraries.size());
+            return 0;
+        }
+        out.printf("%d of %d native libraries unavailable; mediaplane uses pure-Java paths where they exist%n",
+                missing, libraries.size());
+        return 1;
+    }
+}

@@ -44,28 +44,14 @@ public final class RtpExtensions {
         return dataOffset << 16 | dataLength;
     }
 
-    /** Whether every element of the body fits in it; opaque profiles are always well formed. */
-    static boolean wellFormed(MemorySegment s, long body, int bodyLength, int profile) {
-        return walk(s, body, bodyLength, profile, -1, null) != Long.MIN_VALUE;
-    }
-
-    static long find(MemorySegment s, long body, int bodyLength, int profile, int id) {
-        long r = walk(s, body, bodyLength, profile, id, null);
-        return r == Long.MIN_VALUE ? NOT_FOUND : r;
-    }
-
-    static void forEach(MemorySegment s, long body, int bodyLength, int profile, Visitor visitor) {
-        walk(s, body, bodyLength, profile, -1, visitor);
-    }
-
     /**
-     * One pass over the elements. Returns the element {@code wanted} if found, {@link #NOT_FOUND} when the body
-     * is well formed without it, {@link Long#MIN_VALUE} when an element runs past the body.
+     * One pass over the elements of an extension body, in order. Returns false when an element runs past the
+     * body (the packet is malformed); elements before it have been visited. Opaque profiles visit nothing.
      */
-    private static long walk(MemorySegment s, long body, int bodyLength, int profile, int wanted, Visitor visitor) {
+    static boolean walk(MemorySegment s, long body, int bodyLength, int profile, Visitor visitor) {
         boolean oneByte = isOneByte(profile);
         if (!oneByte && !isTwoByte(profile)) {
-            return NOT_FOUND;
+            return true;
         }
         int i = 0;
         while (i < bodyLength) {
@@ -80,29 +66,24 @@ public final class RtpExtensions {
             if (oneByte) {
                 id = b >>> 4;
                 if (id == 15) { // §4.2: reserved; stop processing the extension here
-                    return NOT_FOUND;
+                    return true;
                 }
                 len = (b & 0x0F) + 1;
                 dataAt = i + 1;
             } else {
                 if (i + 2 > bodyLength) {
-                    return Long.MIN_VALUE;
+                    return false;
                 }
                 id = b;
                 len = Bytes.u8(s, body + i + 1);
                 dataAt = i + 2;
             }
             if (dataAt + len > bodyLength) {
-                return Long.MIN_VALUE;
+                return false;
             }
-            if (visitor != null) {
-                visitor.element(id, body + dataAt, len);
-            }
-            if (id == wanted) {
-                return ref(body + dataAt, len);
-            }
+            visitor.element(id, body + dataAt, len);
             i = dataAt + len;
         }
-        return NOT_FOUND;
+        return true;
     }
 }

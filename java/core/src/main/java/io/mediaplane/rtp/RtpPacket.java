@@ -26,6 +26,11 @@ public final class RtpPacket {
     private int extensionProfile = -1;
     private int extensionBodyLength;
     private int paddingLength;
+    /** Per-wrap index of extension elements by id (one-byte ids are 1..14, two-byte 1..255). */
+    private final long[] extensionRefs = new long[256];
+    private final int[] extensionGeneration = new int[256];
+    private int generation;
+    private final RtpExtensions.Visitor indexer = this::index;
 
     /**
      * Points this view at a packet and validates it. On anything but {@link PacketStatus#OK} the view holds no
@@ -36,31 +41,27 @@ public final class RtpPacket {
         if (len < RtpHeader.FIXED_LENGTH || off < 0 || off + len > seg.byteSize()) {
             return PacketStatus.TOO_SHORT;
         }
-        int b0 = Bytes.u8(seg, off);
+        // two reads cover the fixed header: V P X CC | M PT | seq | timestamp, then SSRC (§5.1)
+        long word = Bytes.i64(seg, off);
+        int b0 = (int) (word >>> 56) & 0xFF;
         if (b0 >>> 6 != RtpHeader.VERSION) {
             return PacketStatus.BAD_VERSION;
         }
-        int cc = b0 & 0x0F;
-        int header = RtpHeader.FIXED_LENGTH + 4 * cc;
+        int header = RtpHeader.FIXED_LENGTH + 4 * (b0 & 0x0F);
         if (header > len) {
             return PacketStatus.BAD_CSRC_COUNT;
         }
-        int profile = -1;
-        int extBody = 0;
+        if (++generation == 0) { // after 2^32 packets: forget every index entry rather than alias an old one
+            java.util.Arrays.fill(extensionGeneration, 0);
+            generation = 1;
+        }
+        extensionProfile = -1;
+        extensionBodyLength = 0;
         if ((b0 & 0x10) != 0) {
-            if (header + RtpHeader.EXTENSION_PREAMBLE_LENGTH > len) {
+            header = parseExtension(seg, off, header, len);
+            if (header < 0) {
                 return PacketStatus.BAD_EXTENSION;
             }
-            profile = Bytes.u16(seg, off + header);
-            extBody = 4 * Bytes.u16(seg, off + header + 2);
-            header += RtpHeader.EXTENSION_PREAMBLE_LENGTH;
-            if (header + extBody > len) {
-                return PacketStatus.BAD_EXTENSION;
-            }
-            if (!RtpExtensions.wellFormed(seg, off + header, extBody, profile)) {
-                return PacketStatus.BAD_EXTENSION;
-            }
-            header += extBody;
         }
         int padding = 0;
         if ((b0 & 0x20) != 0) {
@@ -70,21 +71,69 @@ public final class RtpPacket {
                 return PacketStatus.BAD_PADDING;
             }
         }
-        int b1 = Bytes.u8(seg, off + 1);
+        int b1 = (int) (word >>> 48) & 0xFF;
         this.segment = seg;
         this.offset = off;
         this.length = len;
         this.marker = (b1 & 0x80) != 0;
         this.payloadType = b1 & 0x7F;
-        this.sequenceNumber = Bytes.u16(seg, off + 2);
-        this.timestamp = Bytes.i32(seg, off + 4);
+        this.sequenceNumber = (int) (word >>> 32) & 0xFFFF;
+        this.timestamp = (int) word;
         this.ssrc = Bytes.i32(seg, off + 8);
-        this.csrcCount = cc;
+        this.csrcCount = b0 & 0x0F;
         this.headerLength = header;
-        this.extensionProfile = profile;
-        this.extensionBodyLength = extBody;
         this.paddingLength = padding;
         return PacketStatus.OK;
+    }
+
+    /**
+     * Reads the extension preamble at {@code off + header} (§5.3.1), validates every element and indexes them;
+     * returns the header length including the extension, or -1 if anything runs past the packet. One-byte
+     * elements (RFC 8285 §4.2, what browsers send) are walked inline here, as it is the per-packet hot path.
+     */
+    private int parseExtension(MemorySegment seg, long off, int header, int len) {
+        if (header + RtpHeader.EXTENSION_PREAMBLE_LENGTH > len) {
+            return -1;
+        }
+        int preamble = Bytes.i32(seg, off + header);
+        int body = header + RtpHeader.EXTENSION_PREAMBLE_LENGTH;
+        int bodyLength = 4 * (preamble & 0xFFFF);
+        int end = body + bodyLength;
+        if (end > len) {
+            return -1;
+        }
+        int profile = preamble >>> 16;
+        extensionProfile = profile;
+        extensionBodyLength = bodyLength;
+        if (profile != RtpExtensions.ONE_BYTE_PROFILE) {
+            return RtpExtensions.walk(seg, off + body, bodyLength, profile, indexer) ? end : -1;
+        }
+        int i = body;
+        while (i < end) {
+            int b = Bytes.u8(seg, off + i);
+            if (b == 0) { // padding (§4.1)
+                i++;
+                continue;
+            }
+            if (b >= 0xF0) { // id 15: reserved, processing stops (§4.2)
+                break;
+            }
+            int next = i + 2 + (b & 0x0F);
+            if (next > end) {
+                return -1;
+            }
+            int id = b >>> 4;
+            extensionRefs[id] = RtpExtensions.ref(off + i + 1, (b & 0x0F) + 1);
+            extensionGeneration[id] = generation;
+            i = next;
+        }
+        return end;
+    }
+
+    /** Index entry for element {@code id}: valid while its generation equals this wrap's (nothing is cleared). */
+    private void index(int id, long dataOffset, int dataLength) {
+        extensionRefs[id] = RtpExtensions.ref(dataOffset, dataLength);
+        extensionGeneration[id] = generation;
     }
 
     public PacketStatus wrap(PacketBuffer buffer) {
@@ -185,21 +234,18 @@ public final class RtpPacket {
     }
 
     /**
-     * Finds header extension element {@code id}. Returns a reference decoded by {@link RtpExtensions#offset} and
+     * Finds header extension element {@code id} (1..255; anything else is a programming error and throws).
+     * Returns a reference decoded by {@link RtpExtensions#offset} and
      * {@link RtpExtensions#length}, or {@link RtpExtensions#NOT_FOUND}.
      */
     public long findExtension(int id) {
-        if (extensionProfile < 0) {
-            return RtpExtensions.NOT_FOUND;
-        }
-        return RtpExtensions.find(segment, extensionPreambleOffset() + RtpHeader.EXTENSION_PREAMBLE_LENGTH,
-                extensionBodyLength, extensionProfile, id);
+        return extensionGeneration[id] == generation ? extensionRefs[id] : RtpExtensions.NOT_FOUND;
     }
 
     /** Visits every extension element in order. */
     public void forEachExtension(RtpExtensions.Visitor visitor) {
         if (extensionProfile >= 0) {
-            RtpExtensions.forEach(segment, extensionPreambleOffset() + RtpHeader.EXTENSION_PREAMBLE_LENGTH,
+            RtpExtensions.walk(segment, extensionPreambleOffset() + RtpHeader.EXTENSION_PREAMBLE_LENGTH,
                     extensionBodyLength, extensionProfile, visitor);
         }
     }

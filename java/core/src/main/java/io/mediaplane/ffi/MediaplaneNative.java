@@ -1,0 +1,283 @@
+package io.mediaplane.ffi;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * libmediaplane, our own small C library (native/ in the source tree), built by CMake during the Maven build
+ * and carried in the core jar as {@code native/linux-x86_64/libmediaplane.so}. It holds what no system library
+ * offers: batched UDP I/O ({@code sendmmsg}/{@code recvmmsg}, UDP GSO) returning {@code -errno}.
+ *
+ * <p>The static methods are thin: they pass their arguments through and return the raw C result, {@code >= 0}
+ * or {@code -errno} ({@link Errno}). Arguments are not checked here; {@code io.mediaplane.net.NativeUdpSocket}
+ * validates every offset and length against its slab before calling, because the C code trusts them.
+ *
+ * <p><b>Critical calls.</b> The send/receive/bind/connect/getsockname functions are bound with
+ * {@link Linker.Option#critical(boolean) critical(true)}: the JVM skips the Java→native thread-state
+ * transition and lets us pass heap segments ({@code MemorySegment.ofArray(byte[])}) so a {@code byte[]} slab
+ * and the {@code int[]} offset arrays reach the kernel without a copy. That is acceptable only because each
+ * of these returns quickly: the socket is non-blocking and every send/receive passes {@code MSG_DONTWAIT}, so
+ * the call is a bounded amount of kernel work (at most {@link #BATCH_MAX} datagrams), during which this thread
+ * delays safepoints (GC) like a long-running loop without safepoint polls would. {@link #udpPoll} waits, so it
+ * is a normal call, and so are the rare setup calls that take no memory.
+ *
+ * <p>Encoded addresses ({@link #ADDRESS_SIZE} bytes): {@code [0]} family ({@link #FAMILY_IPV4},
+ * {@link #FAMILY_IPV6}, {@link #FAMILY_UNSPEC} = none/connected peer), {@code [2..3]} port, {@code [4..7]} IPv6
+ * scope id, {@code [8..23]} address (IPv4 in the first 4 bytes); big-endian. See native/mediaplane.h.
+ */
+public final class MediaplaneNative {
+    static final LibrarySpec SPEC = new LibrarySpec("mediaplane", "libmediaplane", List.of(),
+            "native/linux-x86_64/libmediaplane.so", null, "mp_version",
+            lookup -> Calls.cString(lookup, "mp_version"));
+
+    /** Size of one encoded socket address (mediaplane.h {@code MP_ADDRESS_SIZE}). */
+    public static final int ADDRESS_SIZE = 24;
+    public static final int FAMILY_UNSPEC = 0;
+    public static final int FAMILY_IPV4 = 4;
+    public static final int FAMILY_IPV6 = 6;
+
+    /** {@link #udpOpen} flags: SO_REUSEADDR, SO_REUSEPORT (socket(7)), IPV6_V6ONLY (ipv6(7)). */
+    public static final int UDP_REUSEADDR = 1;
+    public static final int UDP_REUSEPORT = 2;
+    public static final int UDP_V6ONLY = 4;
+
+    /** {@link #udpPoll} event bits. */
+    public static final int POLL_IN = 1;
+    public static final int POLL_OUT = 2;
+    /** Out only: POLLERR or POLLHUP; the next receive or send reports the error. */
+    public static final int POLL_ERR = 4;
+
+    /** {@link #udpSetBufferSize} / {@link #udpBufferSize}: which buffer. */
+    public static final int BUFFER_RECEIVE = 0;
+    public static final int BUFFER_SEND = 1;
+
+    /** Most datagrams per batch call: UIO_MAXIOV, the kernel's vlen limit for sendmmsg(2)/recvmmsg(2). */
+    public static final int BATCH_MAX = 1024;
+
+    private static final NativeLibrary LIBRARY;
+    private static final MethodHandle UDP_OPEN;
+    private static final MethodHandle UDP_BIND;
+    private static final MethodHandle UDP_CONNECT;
+    private static final MethodHandle UDP_LOCAL_ADDRESS;
+    private static final MethodHandle UDP_SET_BUFFER_SIZE;
+    private static final MethodHandle UDP_BUFFER_SIZE;
+    private static final MethodHandle UDP_SEGMENTATION_SUPPORTED;
+    private static final MethodHandle UDP_POLL;
+    private static final MethodHandle UDP_SHUTDOWN;
+    private static final MethodHandle UDP_CLOSE;
+    private static final MethodHandle UDP_SEND_BATCH;
+    private static final MethodHandle UDP_RECEIVE_BATCH;
+    private static final MethodHandle UDP_SEND_SEGMENTED;
+    private static final MethodHandle UDP_SEND_SEGMENTS;
+
+    static {
+        NativeLibrary.Binder b = NativeLibrary.load(SPEC).binder();
+        Linker.Option critical = Linker.Option.critical(true);
+        UDP_OPEN = b.bind("mp_udp_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        UDP_BIND = b.bind("mp_udp_bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), critical);
+        UDP_CONNECT = b.bind("mp_udp_connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), critical);
+        UDP_LOCAL_ADDRESS = b.bind("mp_udp_local_address",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), critical);
+        UDP_SET_BUFFER_SIZE = b.bind("mp_udp_set_buffer_size",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        UDP_BUFFER_SIZE = b.bind("mp_udp_buffer_size", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        UDP_SEGMENTATION_SUPPORTED = b.bind("mp_udp_segmentation_supported",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        UDP_POLL = b.bind("mp_udp_poll", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        UDP_SHUTDOWN = b.bind("mp_udp_shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        UDP_CLOSE = b.bind("mp_udp_close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        UDP_SEND_BATCH = b.bind("mp_udp_send_batch", FunctionDescriptor.of(JAVA_INT,
+                JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT), critical);
+        UDP_RECEIVE_BATCH = b.bind("mp_udp_receive_batch", FunctionDescriptor.of(JAVA_INT,
+                JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT), critical);
+        UDP_SEND_SEGMENTED = b.bind("mp_udp_send_segmented", FunctionDescriptor.of(JAVA_INT,
+                JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS), critical);
+        UDP_SEND_SEGMENTS = b.bind("mp_udp_send_segments", FunctionDescriptor.of(JAVA_INT,
+                JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS), critical);
+        LIBRARY = b.finish();
+    }
+
+    private MediaplaneNative() {}
+
+    public static NativeLibrary library() {
+        return LIBRARY;
+    }
+
+    public static boolean isAvailable() {
+        return LIBRARY.isAvailable();
+    }
+
+    public static void ensureAvailable() {
+        LIBRARY.ensureAvailable();
+    }
+
+    public static Optional<Throwable> unavailabilityCause() {
+        return LIBRARY.unavailabilityCause();
+    }
+
+    /** {@code mp_version()}: "0.1.0"; throws {@link NativeUnavailableException} when the library is not loaded. */
+    public static String version() {
+        ensureAvailable();
+        return LIBRARY.version().orElseThrow();
+    }
+
+    /** A non-blocking, close-on-exec UDP socket ({@link #FAMILY_IPV4}/{@link #FAMILY_IPV6}, {@code UDP_*} flags): fd or -errno. */
+    public static int udpOpen(int family, int flags) {
+        try {
+            return (int) UDP_OPEN.invokeExact(family, flags);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** bind(2) to an encoded address ({@link #ADDRESS_SIZE} bytes; heap or native): 0 or -errno. */
+    public static int udpBind(int fd, MemorySegment address) {
+        try {
+            return (int) UDP_BIND.invokeExact(fd, address);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** connect(2) to an encoded address: 0 or -errno. */
+    public static int udpConnect(int fd, MemorySegment address) {
+        try {
+            return (int) UDP_CONNECT.invokeExact(fd, address);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** getsockname(2) into {@code addressOut} ({@link #ADDRESS_SIZE} bytes): 0 or -errno. */
+    public static int udpLocalAddress(int fd, MemorySegment addressOut) {
+        try {
+            return (int) UDP_LOCAL_ADDRESS.invokeExact(fd, addressOut);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /**
+     * SO_RCVBUF/SO_SNDBUF (socket(7)); with {@code force}, SO_RCVBUFFORCE/SO_SNDBUFFORCE first (needs
+     * CAP_NET_ADMIN; falls back on EPERM). Returns the size the kernel reports afterwards (twice the request) or -errno.
+     */
+    public static int udpSetBufferSize(int fd, int which, int bytes, boolean force) {
+        try {
+            return (int) UDP_SET_BUFFER_SIZE.invokeExact(fd, which, bytes, force ? 1 : 0);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** The current SO_RCVBUF/SO_SNDBUF or -errno. */
+    public static int udpBufferSize(int fd, int which) {
+        try {
+            return (int) UDP_BUFFER_SIZE.invokeExact(fd, which);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** 1 when the kernel accepts UDP_SEGMENT (udp(7)), 0 when it answers ENOPROTOOPT, else -errno. */
+    public static int udpSegmentationSupported(int fd) {
+        try {
+            return (int) UDP_SEGMENTATION_SUPPORTED.invokeExact(fd);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /**
+     * poll(2) for {@link #POLL_IN}/{@link #POLL_OUT} up to {@code timeoutMillis} (negative: forever): the ready
+     * bits (plus {@link #POLL_ERR}), 0 on timeout, -EBADF for a closed fd. Blocks, so it is not a critical call.
+     */
+    public static int udpPoll(int fd, int events, int timeoutMillis) {
+        try {
+            return (int) UDP_POLL.invokeExact(fd, events, timeoutMillis);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** shutdown(2) both ways; wakes threads polling this fd. -ENOTCONN for an unconnected socket (still wakes them). */
+    public static int udpShutdown(int fd) {
+        try {
+            return (int) UDP_SHUTDOWN.invokeExact(fd);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** close(2): 0 or -errno. The fd is released either way; never call twice with the same number. */
+    public static int udpClose(int fd) {
+        try {
+            return (int) UDP_CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /**
+     * sendmmsg(2) of datagrams {@code first .. first+count-1}: {@code lengths[i]} bytes at {@code slab + offsets[i]}
+     * to the encoded address {@code i} of {@code addresses} (or {@link MemorySegment#NULL}: the connected peer).
+     * Returns datagrams accepted from {@code first} on, or -errno for datagram {@code first} (-EAGAIN: send buffer full).
+     */
+    public static int udpSendBatch(int fd, MemorySegment slab, MemorySegment offsets, MemorySegment lengths,
+                                   MemorySegment addresses, int first, int count) {
+        try {
+            return (int) UDP_SEND_BATCH.invokeExact(fd, slab, offsets, lengths, addresses, first, count);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /**
+     * recvmmsg(2) with MSG_DONTWAIT|MSG_TRUNC of up to {@code count} datagrams into {@code slab + offsets[i]}
+     * (at most {@code capacities[i]} bytes); fills {@code lengthsOut} (bytes stored), {@code datagramLengthsOut}
+     * (real length: larger means truncated) and {@code addressesOut} (or NULL). Returns the count, -EAGAIN for none,
+     * or -errno.
+     */
+    public static int udpReceiveBatch(int fd, MemorySegment slab, MemorySegment offsets, MemorySegment capacities,
+                                      MemorySegment lengthsOut, MemorySegment datagramLengthsOut,
+                                      MemorySegment addressesOut, int count) {
+        try {
+            return (int) UDP_RECEIVE_BATCH.invokeExact(fd, slab, offsets, capacities, lengthsOut, datagramLengthsOut,
+                    addressesOut, count);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /**
+     * UDP GSO (udp(7) UDP_SEGMENT): one sendmsg(2) of {@code totalLength} bytes at {@code slab + offset}, cut by the
+     * kernel into datagrams of {@code segmentSize} (the last may be shorter). Returns the number of datagrams or
+     * -errno (-ENOPROTOOPT: no UDP_SEGMENT; -EIO: no checksum offload on the route's device; -EINVAL: too many
+     * segments or segment over the MTU).
+     */
+    public static int udpSendSegmented(int fd, MemorySegment slab, long offset, int totalLength, int segmentSize,
+                                       MemorySegment address) {
+        try {
+            return (int) UDP_SEND_SEGMENTED.invokeExact(fd, slab, offset, totalLength, segmentSize, address);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** The datagrams of {@link #udpSendSegmented} through sendmmsg(2) instead of GSO: datagrams sent or -errno. */
+    public static int udpSendSegments(int fd, MemorySegment slab, long offset, int totalLength, int segmentSize,
+                                      MemorySegment address) {
+        try {
+            return (int) UDP_SEND_SEGMENTS.invokeExact(fd, slab, offset, totalLength, segmentSize, address);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+/*
+ * libmediaplane: the few native helpers no system library offers, called from Java through the
+ * Foreign Function & Memory API (io.mediaplane.ffi.MediaplaneNative).
+ *
+ * Conventions, shared by every function here:
+ *  - Every int32_t result is >= 0 on success or -errno on failure; EINTR is retried internally.
+ *  - Nothing blocks except mp_udp_poll: sockets are non-blocking and every send/receive passes
+ *    MSG_DONTWAIT. That is what lets Java call the other functions with Linker.Option.critical(true)
+ *    and hand over heap (byte[]/int[]) memory without copying.
+ *  - Packets live in a "slab": one contiguous buffer. Batch calls take the slab base plus int32 arrays
+ *    of offsets and lengths into it, so no per-packet pointers cross the boundary. Java validates every
+ *    offset/length against the slab before calling; this code trusts them.
+ *  - Socket addresses cross the boundary in a fixed MP_ADDRESS_SIZE-byte encoding (below), not as
+ *    struct sockaddr, so Java never depends on the C library's struct layout or byte order.
+ */
+#ifndef MEDIAPLANE_H
+#define MEDIAPLANE_H
+
+#include <stdint.h>
+
+#define MP_EXPORT __attribute__((visibility("default")))
+
+/*
+ * Encoded socket address, MP_ADDRESS_SIZE bytes, all multi-byte fields big-endian:
+ *   [0]      family: MP_FAMILY_IPV4, MP_FAMILY_IPV6, or MP_FAMILY_UNSPEC ("none": use the connected peer)
+ *   [1]      0
+ *   [2..3]   port
+ *   [4..7]   IPv6 scope id (0 for IPv4)
+ *   [8..23]  address: 4 bytes for IPv4 (rest zero), 16 bytes for IPv6
+ * IPv4-mapped IPv6 addresses (::ffff:a.b.c.d, seen on dual-stack sockets) are reported as IPv4, so a
+ * peer has one encoding whatever the socket's family.
+ */
+#define MP_ADDRESS_SIZE 24
+#define MP_FAMILY_UNSPEC 0
+#define MP_FAMILY_IPV4 4
+#define MP_FAMILY_IPV6 6
+
+/* mp_udp_open flags */
+#define MP_UDP_REUSEADDR 1 /* SO_REUSEADDR, socket(7) */
+#define MP_UDP_REUSEPORT 2 /* SO_REUSEPORT, socket(7) */
+#define MP_UDP_V6ONLY 4    /* IPV6_V6ONLY, ipv6(7); without it an IPv6 socket is dual-stack */
+
+/* mp_udp_poll event bits (in and out) */
+#define MP_POLL_IN 1  /* POLLIN */
+#define MP_POLL_OUT 2 /* POLLOUT */
+#define MP_POLL_ERR 4 /* POLLERR or POLLHUP (out only): a receive/send will report the error */
+
+/* mp_udp_set_buffer_size / mp_udp_buffer_size: which buffer */
+#define MP_BUFFER_RECEIVE 0
+#define MP_BUFFER_SEND 1
+
+/* The most datagrams one batch call accepts: UIO_MAXIOV, the kernel's vlen limit for sendmmsg(2)/recvmmsg(2). */
+#define MP_BATCH_MAX 1024
+
+/* The library version, "major.minor.patch"; a static string. */
+MP_EXPORT const char *mp_version(void);
+
+/* A non-blocking, close-on-exec UDP socket of family MP_FAMILY_IPV4/IPV6 with MP_UDP_* flags: the fd. */
+MP_EXPORT int32_t mp_udp_open(int32_t family, int32_t flags);
+
+/* bind(2) / connect(2) to an encoded address. An IPv4 address on an IPv6 socket is mapped (::ffff:a.b.c.d). */
+MP_EXPORT int32_t mp_udp_bind(int32_t fd, const uint8_t *address);
+MP_EXPORT int32_t mp_udp_connect(int32_t fd, const uint8_t *address);
+
+/* getsockname(2), encoded into address_out (MP_ADDRESS_SIZE bytes): 0. */
+MP_EXPORT int32_t mp_udp_local_address(int32_t fd, uint8_t *address_out);
+
+/*
+ * Sets SO_RCVBUF or SO_SNDBUF (socket(7)). With force != 0, tries SO_RCVBUFFORCE/SO_SNDBUFFORCE first,
+ * which ignore net.core.rmem_max/wmem_max but need CAP_NET_ADMIN; on EPERM falls back to the capped option.
+ * Returns the size the kernel reports afterwards (Linux doubles the request for its bookkeeping).
+ */
+MP_EXPORT int32_t mp_udp_set_buffer_size(int32_t fd, int32_t which, int32_t bytes, int32_t force);
+MP_EXPORT int32_t mp_udp_buffer_size(int32_t fd, int32_t which);
+
+/* 1 when the kernel knows UDP_SEGMENT (udp(7), Linux 4.18+), 0 when it answers ENOPROTOOPT, else -errno. */
+MP_EXPORT int32_t mp_udp_segmentation_supported(int32_t fd);
+
+/*
+ * poll(2) one fd for MP_POLL_IN/MP_POLL_OUT, waiting up to timeout_ms (negative: forever, 0: no wait).
+ * Returns the ready MP_POLL_* bits, 0 on timeout, -EBADF for an fd that is not open (POLLNVAL).
+ * EINTR is retried with the remaining time. The one blocking call here: never bind it as critical.
+ */
+MP_EXPORT int32_t mp_udp_poll(int32_t fd, int32_t events, int32_t timeout_ms);
+
+/*
+ * shutdown(2) both directions. On UDP its use is waking threads blocked in mp_udp_poll on this fd
+ * before it is closed (the kernel marks the socket shut down and wakes its waiters even when it
+ * returns -ENOTCONN for an unconnected socket), so an fd is never closed under a poller.
+ */
+MP_EXPORT int32_t mp_udp_shutdown(int32_t fd);
+
+/* close(2). Not retried on EINTR: Linux releases the fd even then, and a retry could close a reused fd. */
+MP_EXPORT int32_t mp_udp_close(int32_t fd);
+
+/*
+ * sendmmsg(2) datagrams first .. first+count-1: datagram i is lengths[i] bytes at slab + offsets[i], sent to
+ * addresses + i*MP_ADDRESS_SIZE (addresses may be NULL, and an entry of family MP_FAMILY_UNSPEC means the
+ * connected peer). Returns how many datagrams the kernel accepted, from first on; fewer than count when the
+ * send buffer filled (non-blocking) or a datagram was refused; -errno when datagram `first` itself failed
+ * (-EAGAIN: send buffer full). sendmmsg loses the error of a later datagram: the next call, starting there,
+ * reports it.
+ */
+MP_EXPORT int32_t mp_udp_send_batch(int32_t fd, const uint8_t *slab, const int32_t *offsets,
+                                    const int32_t *lengths, const uint8_t *addresses, int32_t first,
+                                    int32_t count);
+
+/*
+ * recvmmsg(2) with MSG_DONTWAIT up to count datagrams: datagram i is written at slab + offsets[i], at most
+ * capacities[i] bytes. lengths_out[i] gets the bytes stored, datagram_lengths_out[i] the datagram's real
+ * length (MSG_TRUNC asks the kernel for it; larger than lengths_out[i] means truncated, the rest is lost),
+ * addresses_out + i*MP_ADDRESS_SIZE the sender (addresses_out may be NULL). Returns the number received,
+ * -EAGAIN when none is queued, or -errno (e.g. -ECONNREFUSED: an ICMP port unreachable for a connected socket).
+ */
+MP_EXPORT int32_t mp_udp_receive_batch(int32_t fd, uint8_t *slab, const int32_t *offsets,
+                                       const int32_t *capacities, int32_t *lengths_out,
+                                       int32_t *datagram_lengths_out, uint8_t *addresses_out, int32_t count);
+
+/*
+ * UDP GSO (udp(7) UDP_SEGMENT, Linux 4.18+): one sendmsg(2) of total_length bytes at slab + offset with a
+ * UDP_SEGMENT control message; the kernel (or the NIC) cuts it into datagrams of segment_size bytes, the
+ * last one shorter if total_length is not a multiple. Returns the number of datagrams sent (all or nothing),
+ * or -errno: -EINVAL (more than the kernel's UDP_MAX_SEGMENTS segments, or a segment larger than the path
+ * MTU allows), -EMSGSIZE (total over 64 KiB), -EIO (the device cannot checksum-offload), -ENOPROTOOPT
+ * (kernel without UDP_SEGMENT). address as in mp_udp_send_batch, or NULL for the connected peer.
+ */
+MP_EXPORT int32_t mp_udp_send_segmented(int32_t fd, const uint8_t *slab, int64_t offset, int32_t total_length,
+                                        int32_t segment_size, const uint8_t *address);
+
+/*
+ * The same datagrams as mp_udp_send_segmented without GSO: sendmmsg(2) of one iovec per segment. For kernels
+ * or devices that refuse UDP_SEGMENT. Returns datagrams sent (may be fewer than the segment count) or -errno.
+ */
+MP_EXPORT int32_t mp_udp_send_segments(int32_t fd, const uint8_t *slab, int64_t offset, int32_t total_length,
+                                       int32_t segment_size, const uint8_t *address);
+
+#endif

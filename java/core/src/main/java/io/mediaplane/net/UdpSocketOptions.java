@@ -10,7 +10,7 @@ package io.mediaplane.net;
  * @param ipv6Only           IPV6_V6ONLY (ipv6(7)) for IPv6 sockets; without it they also carry IPv4
  * @param receiveBufferSize  SO_RCVBUF request in bytes, 0 = system default. At full rate the default ~208 KiB
  *                           drops 0.5–1% of 1200-byte datagrams on loopback and 4 MiB drops none
- *                           (shared/research/limits.md §6)
+ *                           (measured on a 2-vCPU Zen 4 KVM guest, Debian 12)
  * @param sendBufferSize     SO_SNDBUF request in bytes, 0 = system default
  * @param forceBufferSizes   try SO_RCVBUFFORCE/SO_SNDBUFFORCE first, which exceed net.core.rmem_max/wmem_max but
  *                           need CAP_NET_ADMIN; the capped option is used when refused. Native backend only.

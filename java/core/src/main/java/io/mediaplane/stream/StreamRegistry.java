@@ -107,10 +107,6 @@ public final class StreamRegistry implements AutoCloseable {
      * {@code options.followRepublish()}, in which case the subscription waits for the next publisher.
      */
     public Subscription subscribe(StreamKey key, SubscribeOptions options) {
-        if (options.maxLag() >= settings.ringCapacity()) {
-            throw new IllegalArgumentException("max lag " + options.maxLag() + " must be below the ring capacity "
-                    + settings.ringCapacity());
-        }
         Subscription sub;
         long replay;
         synchronized (this) {

@@ -6,7 +6,7 @@ package io.mediaplane.stream;
  * @param replayCache     start with the codec configuration and the cached GOP (marked as replay), else with the
  *                        next keyframe
  * @param maxLag          live frames the subscriber may have unread; beyond that it skips to the newest keyframe
- *                        and gets a gap event. Below the ring capacity.
+ *                        and gets a gap event (capped below the ring capacity)
  * @param evictLag        unread live frames beyond which the subscriber is evicted instead (greater than maxLag)
  * @param evictAfterSkips evict after this many skips (0: never for that reason)
  * @param followRepublish stay subscribed when the publication ends and continue with the next publisher on the

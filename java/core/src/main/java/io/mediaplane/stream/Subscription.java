@@ -30,6 +30,8 @@ public final class Subscription implements AutoCloseable {
     private final FrameRing ring;
     private final long id;
     private final SubscribeOptions options;
+    /** {@link SubscribeOptions#maxLag()}, capped below the ring capacity (a ring behind is an overrun anyway). */
+    private final long maxLag;
 
     /** Next sequence to read; published opaquely so that {@link StreamRegistry#evictLagging()} can see it. */
     private long cursor;
@@ -58,6 +60,7 @@ public final class Subscription implements AutoCloseable {
         this.ring = stream.ring;
         this.id = id;
         this.options = options;
+        this.maxLag = Math.min(options.maxLag(), stream.ring.capacity() - 1);
         this.pending = new Frame[stream.config.depth()];
         this.pendingSeqs = new long[stream.config.depth()];
     }
@@ -133,7 +136,7 @@ public final class Subscription implements AutoCloseable {
                 finish(handler, SubscriptionState.EVICTED, EndReason.EVICTED, true);
                 break;
             }
-            if (lag > options.maxLag() || head - c >= capacity) {
+            if (lag > maxLag || head - c >= capacity) {
                 if (!skip(handler, head)) {
                     break;
                 }
@@ -192,7 +195,7 @@ public final class Subscription implements AutoCloseable {
             return end(handler, stream.lastEndReason);
         }
         long target;
-        if (keyframe >= c && keyframe > head - ring.capacity() && head - keyframe + 1 <= options.maxLag()) {
+        if (keyframe >= c && keyframe > head - ring.capacity() && head - keyframe + 1 <= maxLag) {
             target = keyframe;
             state = SubscriptionState.ACTIVE;
         } else {

@@ -81,16 +81,19 @@ final class FrameRing extends FrameRingPadAfter {
         return f;
     }
 
-    /** Releases every slot; only when no writer and no reader is left. */
+    /**
+     * Releases every slot; writer only (under the gate), when the stream is retired. A reader that is still
+     * polling (one being evicted, say) sees each slot cleared with the same protocol as an overwrite.
+     */
     void clear() {
         for (int i = 0; i < frames.length; i++) {
-            seqs[i] = -1L;
             Frame old = frames[i];
-            frames[i] = null;
+            SEQS.setOpaque(seqs, i, -1L);
+            VarHandle.storeStoreFence();
+            FRAMES.setRelease(frames, i, null);
             if (old != null) {
                 old.release();
             }
         }
-        VarHandle.fullFence();
     }
 }

@@ -18,10 +18,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class Stream {
     private static final VarHandle GATE;
+    private static final VarHandle FRAMES;
 
     static {
         try {
             GATE = MethodHandles.lookup().findVarHandle(Stream.class, "gate", int.class);
+            FRAMES = MethodHandles.lookup().findVarHandle(Stream.class, "frames", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -43,6 +45,7 @@ final class Stream {
     private final long[] keyframeBytesBefore;
     private int keyframeCount;
     private int keyframeNext;
+    /** Frames published; written opaquely so that stats and other threads see it advance. */
     private long frames;
 
     // ---- read by subscribers
@@ -93,7 +96,7 @@ final class Stream {
     /** Under the gate: appends a sealed frame (taking its reference); returns its sequence. */
     long write(Frame f) {
         long seq = ++head;
-        frames++;
+        FRAMES.setOpaque(this, frames + 1);
         if (f.isConfig()) {
             config.add(seq, f);
         }
@@ -160,7 +163,7 @@ final class Stream {
     }
 
     long publishedFrames() {
-        return frames;
+        return (long) FRAMES.getOpaque(this);
     }
 
     boolean isLive() {

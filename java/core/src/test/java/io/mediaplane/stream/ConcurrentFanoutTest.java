@@ -130,7 +130,7 @@ class ConcurrentFanoutTest {
                 Subscription s = fx.subscribe(SubscribeOptions.DEFAULT.withLag(48, 1_000_000));
                 recorders.add(r);
                 subs.add(s);
-                int slowness = i * 50;
+                int slowness = i * 500;
                 threads.add(new Thread(() -> {
                     try {
                         long spin = 0;

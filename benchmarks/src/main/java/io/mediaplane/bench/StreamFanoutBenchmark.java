@@ -142,6 +142,8 @@ public class StreamFanoutBenchmark {
         public long deliveries;
         public long slowDeliveries;
         public long slowGaps;
+        /** Skips of the normal subscribers (kernel only): how often the publisher overran them. */
+        public long gaps;
         long sink;
         long pass;
 
@@ -150,11 +152,17 @@ public class StreamFanoutBenchmark {
             deliveries = 0;
             slowDeliveries = 0;
             slowGaps = 0;
+            gaps = 0;
         }
 
         @Override
         public void onFrame(Frame frame, long sequence, boolean replay) {
             sink += frame.pts();
+        }
+
+        @Override
+        public void onGap(long skippedFrames, long resumeSequence) {
+            gaps++;
         }
     }
 

@@ -32,12 +32,12 @@ public final class Publisher implements AutoCloseable {
             frame.release();
             return closed || owner == null ? PublishStatus.CLOSED : PublishStatus.REPLACED;
         }
-        boolean keyframe = frame.isKeyframe();
+        boolean videoKeyframe = frame.isKeyframe() && frame.codec().isVideo();
         long pts = frame.pts();
-        long seq = s.write(frame);
+        long seq = s.write(frame); // the frame may be freed from here on: only use what was read before
         s.unlockGate();
         s.wakeArmed();
-        if (keyframe && s.newestKeyframe == seq) {
+        if (videoKeyframe) {
             s.registry.keyframe(s.key, seq, pts);
         }
         return PublishStatus.PUBLISHED;

@@ -19,6 +19,6 @@ public interface StreamObserver {
 
     default void onSubscriberEvicted(StreamKey key, long subscriberId) {}
 
-    /** A keyframe was published; called on the publishing thread. */
+    /** A video keyframe was published; called on the publishing thread. */
     default void onKeyframe(StreamKey key, long sequence, long pts) {}
 }

@@ -174,7 +174,7 @@ class StreamRegistryTest {
         });
         Publisher p = fx.publisher();
         p.publish(fx.video(0, true));
-        p.publish(fx.video(1, false));
+        p.publish(fx.audio(1)); // an audio frame, though decodable on its own, is no keyframe event
         Subscription s = fx.subscribe(SubscribeOptions.DEFAULT.withLag(4, 12));
         publishRun(fx, p, 2, 9, 5); // keyframe at 5; 7 live frames > 4: skip to it
         new Recorder().drain(s);

@@ -16,8 +16,11 @@ package io.mediaplane.stream;
  */
 public record SubscribeOptions(boolean replayCache, int maxLag, long evictLag, int evictAfterSkips,
         boolean followRepublish, Runnable wakeup) {
-    /** Replay the cache; skip beyond 256 unread frames, evict beyond 100,000; end with the publication. */
-    public static final SubscribeOptions DEFAULT = new SubscribeOptions(true, 256, 100_000, 0, false, null);
+    /**
+     * Replay the cache; skip beyond 256 unread live frames (about 2 s of 60 fps video with its audio), evict beyond
+     * 10,000 (a subscriber that stopped polling for over a minute); end with the publication.
+     */
+    public static final SubscribeOptions DEFAULT = new SubscribeOptions(true, 256, 10_000, 0, false, null);
 
     public SubscribeOptions {
         if (maxLag < 1) {

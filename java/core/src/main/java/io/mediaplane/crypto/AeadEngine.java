@@ -1,5 +1,6 @@
 package io.mediaplane.crypto;
 
+import io.mediaplane.ffi.MediaplaneNative;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -11,6 +12,17 @@ import java.lang.foreign.MemorySegment;
  */
 abstract class AeadEngine implements AutoCloseable {
     static final int TAG = DiscordAeadMode.TAG_LENGTH;
+    /**
+     * Whether the native backends go through libmediaplane's trampolines ({@code mp_sodium_aead_*},
+     * {@code mp_evp_aead_*}), which take the slab and an offset. Without it they pass slices, which C2 usually,
+     * but not always, scalar-replaces (JMH showed 40 B per slice in some forks).
+     */
+    static final boolean TRAMPOLINE_AVAILABLE = MediaplaneNative.isAvailable();
+    /** Tests set this to run the slice path although libmediaplane is loaded. */
+    static volatile boolean slicesForTesting;
+
+    /** Fixed per engine at construction: trampolines when libmediaplane is loaded. */
+    final boolean trampoline = TRAMPOLINE_AVAILABLE && !slicesForTesting;
 
     /** Encrypts {@code dataLength} bytes after the AAD in place and writes the tag after them. */
     abstract void seal(MemorySegment segment, long offset, int aadLength, int dataLength, int counter);

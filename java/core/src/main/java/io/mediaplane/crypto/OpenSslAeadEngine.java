@@ -1,6 +1,7 @@
 package io.mediaplane.crypto;
 
 import io.mediaplane.ffi.LibCrypto;
+import io.mediaplane.ffi.MediaplaneNative;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,7 +10,8 @@ import java.lang.foreign.ValueLayout;
  * An AEAD through OpenSSL EVP with one reused context per direction: the cipher is set once, and per packet
  * {@code EVP_CipherInit_ex} changes only the IV (AES-256-GCM) or the key (XChaCha: the HChaCha20 subkey,
  * computed in Java; the inner ChaCha20-Poly1305 nonce stays zero), then AAD, data in place, final, tag.
- * Five critical FFM calls per packet, no allocation.
+ * With libmediaplane that is one critical call per packet ({@code mp_evp_aead_seal/open}, taking the slab and
+ * an offset); without it, five critical calls on slices.
  */
 abstract sealed class OpenSslAeadEngine extends AeadEngine {
     private static final ValueLayout.OfInt U32_LE = ValueLayout.JAVA_INT_UNALIGNED;
@@ -49,12 +51,29 @@ abstract sealed class OpenSslAeadEngine extends AeadEngine {
         return AeadBackend.OPENSSL;
     }
 
-    /** Sets the per-packet IV or key for {@code counter} on {@code ctx} (seal or open side). */
-    abstract void prepare(MemorySegment ctx, boolean seal, int counter);
+    private static final MemorySegment EVP = LibCrypto.isAvailable() ? LibCrypto.aeadFunctions() : MemorySegment.NULL;
+
+    /** Writes the per-packet IV or key for {@code counter} into the seal or open side's buffer. */
+    abstract void prepare(boolean seal, int counter);
+
+    /** The key buffer to pass per packet (NULL = keep the context's), seal or open side. */
+    abstract MemorySegment key(boolean seal);
+
+    /** The IV buffer to pass per packet. */
+    abstract MemorySegment iv(boolean seal);
 
     @Override
     final void seal(MemorySegment s, long offset, int aadLength, int dataLength, int counter) {
-        prepare(sealCtx, true, counter);
+        prepare(true, counter);
+        if (trampoline) {
+            if (MediaplaneNative.evpAeadSeal(EVP, sealCtx, key(true), iv(true), s, offset, aadLength, dataLength) != 0) {
+                throw new IllegalStateException("EVP seal failed");
+            }
+            return;
+        }
+        if (LibCrypto.cipherInit(sealCtx, MemorySegment.NULL, key(true), iv(true), LibCrypto.KEEP_DIRECTION) != 1) {
+            throw new IllegalStateException("EVP init failed");
+        }
         MemorySegment data = s.asSlice(offset + aadLength);
         if (LibCrypto.cipherUpdate(sealCtx, MemorySegment.NULL, sealOutLength, s.asSlice(offset), aadLength) != 1
                 || (dataLength > 0 && LibCrypto.cipherUpdate(sealCtx, data, sealOutLength, data, dataLength) != 1)
@@ -66,7 +85,17 @@ abstract sealed class OpenSslAeadEngine extends AeadEngine {
 
     @Override
     final boolean open(MemorySegment s, long offset, int aadLength, int dataLength, int counter) {
-        prepare(openCtx, false, counter);
+        prepare(false, counter);
+        if (trampoline) {
+            int rc = MediaplaneNative.evpAeadOpen(EVP, openCtx, key(false), iv(false), s, offset, aadLength, dataLength);
+            if (rc == -2) {
+                throw new IllegalStateException("EVP open failed");
+            }
+            return rc == 0;
+        }
+        if (LibCrypto.cipherInit(openCtx, MemorySegment.NULL, key(false), iv(false), LibCrypto.KEEP_DIRECTION) != 1) {
+            throw new IllegalStateException("EVP init failed");
+        }
         MemorySegment data = s.asSlice(offset + aadLength);
         if (LibCrypto.cipherUpdate(openCtx, MemorySegment.NULL, openOutLength, s.asSlice(offset), aadLength) != 1
                 || (dataLength > 0 && LibCrypto.cipherUpdate(openCtx, data, openOutLength, data, dataLength) != 1)
@@ -102,12 +131,18 @@ abstract sealed class OpenSslAeadEngine extends AeadEngine {
         }
 
         @Override
-        void prepare(MemorySegment ctx, boolean seal, int counter) {
-            MemorySegment iv = seal ? sealIv : openIv;
-            iv.set(SodiumAesGcmEngine.U32_BE, 0, counter);
-            if (LibCrypto.cipherInit(ctx, MemorySegment.NULL, MemorySegment.NULL, iv, LibCrypto.KEEP_DIRECTION) != 1) {
-                throw new IllegalStateException("EVP IV set failed");
-            }
+        void prepare(boolean seal, int counter) {
+            (seal ? sealIv : openIv).set(SodiumAesGcmEngine.U32_BE, 0, counter);
+        }
+
+        @Override
+        MemorySegment key(boolean seal) {
+            return MemorySegment.NULL;
+        }
+
+        @Override
+        MemorySegment iv(boolean seal) {
+            return seal ? sealIv : openIv;
         }
     }
 
@@ -129,16 +164,23 @@ abstract sealed class OpenSslAeadEngine extends AeadEngine {
         }
 
         @Override
-        void prepare(MemorySegment ctx, boolean seal, int counter) {
+        void prepare(boolean seal, int counter) {
             int[] words = seal ? sealWords : openWords;
             MemorySegment k = seal ? sealKey : openKey;
             HChaCha20.subkey(keyWords, HChaCha20.counterWord(counter), 0, 0, 0, words);
             for (int i = 0; i < 8; i++) {
                 k.set(U32_LE, 4L * i, words[i]);
             }
-            if (LibCrypto.cipherInit(ctx, MemorySegment.NULL, k, zeroNonce, LibCrypto.KEEP_DIRECTION) != 1) {
-                throw new IllegalStateException("EVP key set failed");
-            }
+        }
+
+        @Override
+        MemorySegment key(boolean seal) {
+            return seal ? sealKey : openKey;
+        }
+
+        @Override
+        MemorySegment iv(boolean seal) {
+            return zeroNonce;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.mediaplane.crypto;
 
+import io.mediaplane.ffi.MediaplaneNative;
 import io.mediaplane.ffi.Sodium;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,6 +18,8 @@ final class SodiumAesGcmEngine extends AeadEngine {
     private final MemorySegment state;
     private final MemorySegment sealNonce;
     private final MemorySegment openNonce;
+    private final MemorySegment encrypt = Sodium.aes256GcmEncryptAfternmFunction();
+    private final MemorySegment decrypt = Sodium.aes256GcmDecryptAfternmFunction();
 
     SodiumAesGcmEngine(byte[] key) {
         long stateBytes = Sodium.aes256GcmStateBytes();
@@ -41,6 +44,10 @@ final class SodiumAesGcmEngine extends AeadEngine {
     @Override
     void seal(MemorySegment s, long offset, int aadLength, int dataLength, int counter) {
         sealNonce.set(U32_BE, 0, counter);
+        if (trampoline) {
+            MediaplaneNative.sodiumAeadSeal(encrypt, s, offset, aadLength, dataLength, sealNonce, state);
+            return;
+        }
         MemorySegment data = s.asSlice(offset + aadLength);
         Sodium.aes256GcmEncryptAfternm(data, data, dataLength, s.asSlice(offset), aadLength, sealNonce, state);
     }
@@ -48,6 +55,9 @@ final class SodiumAesGcmEngine extends AeadEngine {
     @Override
     boolean open(MemorySegment s, long offset, int aadLength, int dataLength, int counter) {
         openNonce.set(U32_BE, 0, counter);
+        if (trampoline) {
+            return MediaplaneNative.sodiumAeadOpen(decrypt, s, offset, aadLength, dataLength, openNonce, state) == 0;
+        }
         MemorySegment data = s.asSlice(offset + aadLength);
         return Sodium.aes256GcmDecryptAfternm(data, data, dataLength + TAG, s.asSlice(offset), aadLength,
                 openNonce, state) == 0;

@@ -1,5 +1,6 @@
 package io.mediaplane.crypto;
 
+import io.mediaplane.ffi.MediaplaneNative;
 import io.mediaplane.ffi.Sodium;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,6 +15,8 @@ final class SodiumXChaChaEngine extends AeadEngine {
     private final MemorySegment key;
     private final MemorySegment sealNonce;
     private final MemorySegment openNonce;
+    private final MemorySegment encrypt = Sodium.xchacha20Poly1305EncryptFunction();
+    private final MemorySegment decrypt = Sodium.xchacha20Poly1305DecryptFunction();
 
     SodiumXChaChaEngine(byte[] keyBytes) {
         key = arena.allocate(DiscordAeadMode.KEY_LENGTH);
@@ -30,6 +33,10 @@ final class SodiumXChaChaEngine extends AeadEngine {
     @Override
     void seal(MemorySegment s, long offset, int aadLength, int dataLength, int counter) {
         sealNonce.set(SodiumAesGcmEngine.U32_BE, 0, counter);
+        if (trampoline) {
+            MediaplaneNative.sodiumAeadSeal(encrypt, s, offset, aadLength, dataLength, sealNonce, key);
+            return;
+        }
         MemorySegment data = s.asSlice(offset + aadLength);
         Sodium.xchacha20Poly1305Encrypt(data, data, dataLength, s.asSlice(offset), aadLength, sealNonce, key);
     }
@@ -37,6 +44,9 @@ final class SodiumXChaChaEngine extends AeadEngine {
     @Override
     boolean open(MemorySegment s, long offset, int aadLength, int dataLength, int counter) {
         openNonce.set(SodiumAesGcmEngine.U32_BE, 0, counter);
+        if (trampoline) {
+            return MediaplaneNative.sodiumAeadOpen(decrypt, s, offset, aadLength, dataLength, openNonce, key) == 0;
+        }
         MemorySegment data = s.asSlice(offset + aadLength);
         return Sodium.xchacha20Poly1305Decrypt(data, data, dataLength + TAG, s.asSlice(offset), aadLength,
                 openNonce, key) == 0;

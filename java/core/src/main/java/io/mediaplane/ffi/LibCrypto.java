@@ -36,6 +36,8 @@ public final class LibCrypto {
     private static final MethodHandle CIPHER_UPDATE;
     private static final MethodHandle CIPHER_FINAL;
     private static final MethodHandle CTX_CTRL;
+    /** EVP_CipherInit_ex, EVP_CipherUpdate, EVP_CipherFinal_ex, EVP_CIPHER_CTX_ctrl addresses, in that order. */
+    private static final MemorySegment AEAD_FUNCTIONS;
 
     /** {@code EVP_CTRL_AEAD_SET_IVLEN}, {@code EVP_CTRL_AEAD_GET_TAG}, {@code EVP_CTRL_AEAD_SET_TAG} (evp.h). */
     public static final int CTRL_AEAD_SET_IVLEN = 0x9;
@@ -62,6 +64,12 @@ public final class LibCrypto {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), critical);
         CTX_CTRL = b.bind("EVP_CIPHER_CTX_ctrl",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), critical);
+        String[] aead = {"EVP_CipherInit_ex", "EVP_CipherUpdate", "EVP_CipherFinal_ex", "EVP_CIPHER_CTX_ctrl"};
+        MemorySegment table = java.lang.foreign.Arena.global().allocate(ADDRESS, aead.length);
+        for (int i = 0; i < aead.length; i++) {
+            table.setAtIndex(ADDRESS, i, b.find(aead[i]).orElse(MemorySegment.NULL));
+        }
+        AEAD_FUNCTIONS = table;
         LIBRARY = b.finish();
     }
 
@@ -185,5 +193,14 @@ public final class LibCrypto {
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         }
+    }
+
+    /**
+     * A native table of the four EVP function addresses libmediaplane's {@code mp_evp_aead_seal/open} call:
+     * {@code EVP_CipherInit_ex}, {@code EVP_CipherUpdate}, {@code EVP_CipherFinal_ex}, {@code EVP_CIPHER_CTX_ctrl}.
+     */
+    public static MemorySegment aeadFunctions() {
+        ensureAvailable();
+        return AEAD_FUNCTIONS;
     }
 }

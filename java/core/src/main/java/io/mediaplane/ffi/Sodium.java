@@ -36,6 +36,8 @@ public final class Sodium {
     private static final MethodHandle AES256GCM_DECRYPT_AFTERNM;
     private static final MethodHandle XCHACHA_ENCRYPT;
     private static final MethodHandle XCHACHA_DECRYPT;
+    /** Function addresses of the four AEAD calls, for libmediaplane's trampolines (NULL when unavailable). */
+    private static final MemorySegment[] AEAD_FUNCTIONS = new MemorySegment[4];
 
     /** Tag length of both AEADs ({@code crypto_aead_*_ABYTES}). */
     public static final int AEAD_TAG_BYTES = 16;
@@ -64,6 +66,11 @@ public final class Sodium {
                 ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS), critical);
         XCHACHA_DECRYPT = b.bind("crypto_aead_xchacha20poly1305_ietf_decrypt", FunctionDescriptor.of(JAVA_INT,
                 ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS), critical);
+        String[] aead = {"crypto_aead_aes256gcm_encrypt_afternm", "crypto_aead_aes256gcm_decrypt_afternm",
+            "crypto_aead_xchacha20poly1305_ietf_encrypt", "crypto_aead_xchacha20poly1305_ietf_decrypt"};
+        for (int i = 0; i < aead.length; i++) {
+            AEAD_FUNCTIONS[i] = b.find(aead[i]).orElse(MemorySegment.NULL);
+        }
         NativeLibrary lib = b.finish();
         if (lib.isAvailable()) {
             try {
@@ -170,5 +177,27 @@ public final class Sodium {
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         }
+    }
+
+    /** Addresses of {@code crypto_aead_aes256gcm_encrypt_afternm} and {@code _decrypt_afternm}. */
+    public static MemorySegment aes256GcmEncryptAfternmFunction() {
+        ensureAvailable();
+        return AEAD_FUNCTIONS[0];
+    }
+
+    public static MemorySegment aes256GcmDecryptAfternmFunction() {
+        ensureAvailable();
+        return AEAD_FUNCTIONS[1];
+    }
+
+    /** Addresses of {@code crypto_aead_xchacha20poly1305_ietf_encrypt} and {@code _decrypt}. */
+    public static MemorySegment xchacha20Poly1305EncryptFunction() {
+        ensureAvailable();
+        return AEAD_FUNCTIONS[2];
+    }
+
+    public static MemorySegment xchacha20Poly1305DecryptFunction() {
+        ensureAvailable();
+        return AEAD_FUNCTIONS[3];
     }
 }

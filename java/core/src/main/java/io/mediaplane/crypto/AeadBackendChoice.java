@@ -60,14 +60,19 @@ public final class AeadBackendChoice {
         return DEFAULTS.get(mode).get(size);
     }
 
-    /** The backend to use, with the property applied; logs the choice once. */
+    /** The backend to use, with the property applied; logs the choice for all sizes once per algorithm. */
     public static AeadBackend choose(DiscordAeadMode mode, SizeClass size) {
-        Choice c = explain(mode, size, System.getProperty(PROPERTY));
-        if (LOGGED.add(mode.shortName() + "." + size)) {
-            LOG.log(System.Logger.Level.INFO, "Discord " + mode.wireName() + " " + size.name().toLowerCase(Locale.ROOT)
-                    + " packets use the " + c.backend().id() + " backend (" + c.why() + ")");
+        String property = System.getProperty(PROPERTY);
+        if (LOGGED.add(mode.shortName())) {
+            StringBuilder line = new StringBuilder("Discord " + mode.wireName() + " uses");
+            for (SizeClass s : SizeClass.values()) {
+                Choice c = explain(mode, s, property);
+                line.append(s == SizeClass.SMALL ? " " : "; ").append(c.backend().id()).append(" for ")
+                        .append(s.name().toLowerCase(Locale.ROOT)).append(" packets (").append(c.why()).append(')');
+            }
+            LOG.log(System.Logger.Level.INFO, line.toString());
         }
-        return c.backend();
+        return explain(mode, size, property).backend();
     }
 
     /** A backend and why it was chosen. */

@@ -19,8 +19,8 @@ import java.util.Objects;
  * <ul>
  *   <li><b>RTP</b>: the clear header is {@code 12 + 4·CC} bytes, {@code + 4} when X is set (only the extension
  *       preamble, e.g. {@code BE DE 00 01}); the extension body, payload and padding are encrypted. This is how
- *       Discord's clients and clankvox compute it; @discordjs/voice's receiver ignores CSRCs, which Discord
- *       never sends it.</li>
+ *       Discord's clients and clankvox compute it (@discordjs/voice's receiver leaves CSRCs out of its AAD, so
+ *       it could not open a packet that had them).</li>
  *   <li><b>RTCP</b>: the clear header length is explicit, {@value #RTCP_HEADER_WITH_SSRC} by default: the fixed
  *       header plus the sender SSRC, as Discord-video-stream v4 sent the sender reports Discord accepted (and
  *       as SRTCP does). clankvox clears only the {@value #RTCP_HEADER_ONLY}-byte header; choose that with
@@ -30,9 +30,11 @@ import java.util.Objects;
  *       @discordjs/voice starts at 1, JDA at a random 1..513), increments per sealed packet (RTP and RTCP
  *       share it, as they share the key) and wraps at 2^32.</li>
  *   <li><b>Replay</b>: opened counters go through a sliding window ({@link Builder#replayWindow}, default
- *       {@value #DEFAULT_REPLAY_WINDOW}) in serial-number arithmetic. Every packet a client receives was sealed
- *       by Discord's server under this connection's key, so one window covers the connection; 1024 leaves room
- *       for reordered video bursts. @discordjs/voice and clankvox check nothing; 0 turns the check off.</li>
+ *       {@value #DEFAULT_REPLAY_WINDOW}) in serial-number arithmetic, one window per connection. That assumes
+ *       the server seals everything it sends on a connection with one counter: each connection has its own
+ *       {@code secret_key}, so the server must re-seal what it forwards from other users. 1024 leaves room for
+ *       reordered video bursts. @discordjs/voice and clankvox check nothing; if a live capture shows
+ *       per-sender counters, {@code replayWindow(0)} turns the check off until windows are kept per SSRC.</li>
  * </ul>
  *
  * <p>The backend per packet is chosen by {@link AeadBackendChoice} from the plaintext's {@link SizeClass}, unless

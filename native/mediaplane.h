@@ -134,4 +134,31 @@ MP_EXPORT int32_t mp_udp_send_segmented(int32_t fd, const uint8_t *slab, int64_t
 MP_EXPORT int32_t mp_udp_send_segments(int32_t fd, const uint8_t *slab, int64_t offset, int32_t total_length,
                                        int32_t segment_size, const uint8_t *address);
 
+/*
+ * AEAD trampolines (mp_aead.c). Java cannot point a native call into the middle of a heap byte[] without a
+ * slice object per pointer, so these take the packet's slab plus offsets and call libsodium or OpenSSL through
+ * function pointers that Java resolved (libmediaplane links neither). In place: the AAD is
+ * slab[offset, offset + aad_length), the data follows it, the 16-byte tag follows the data.
+ *
+ * fn: crypto_aead_aes256gcm_encrypt_afternm or crypto_aead_xchacha20poly1305_ietf_encrypt (the same C
+ * signature; key is the precomputed state or the 32-byte key). Returns the libsodium result (0).
+ */
+MP_EXPORT int32_t mp_sodium_aead_seal(const void *fn, uint8_t *slab, int64_t offset, int32_t aad_length,
+                                      int32_t data_length, const uint8_t *nonce, const void *key);
+
+/* fn: the matching _decrypt; data_length excludes the tag. Returns 0, or -1 when the tag does not match. */
+MP_EXPORT int32_t mp_sodium_aead_open(const void *fn, uint8_t *slab, int64_t offset, int32_t aad_length,
+                                      int32_t data_length, const uint8_t *nonce, const void *key);
+
+/*
+ * One packet through a reused OpenSSL EVP AEAD context in one call: EVP_CipherInit_ex(ctx, NULL, NULL, key,
+ * iv, -1) (key or iv may be NULL to keep), AAD, data in place, final, tag (get on seal, set before final on
+ * open). evp: four function pointers, in order EVP_CipherInit_ex, EVP_CipherUpdate, EVP_CipherFinal_ex,
+ * EVP_CIPHER_CTX_ctrl. Returns 0, -1 when open finds a wrong tag, -2 when an EVP call fails.
+ */
+MP_EXPORT int32_t mp_evp_aead_seal(const void *const *evp, void *ctx, const uint8_t *key, const uint8_t *iv,
+                                   uint8_t *slab, int64_t offset, int32_t aad_length, int32_t data_length);
+MP_EXPORT int32_t mp_evp_aead_open(const void *const *evp, void *ctx, const uint8_t *key, const uint8_t *iv,
+                                   uint8_t *slab, int64_t offset, int32_t aad_length, int32_t data_length);
+
 #endif

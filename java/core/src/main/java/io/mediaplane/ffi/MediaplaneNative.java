@@ -77,6 +77,10 @@ public final class MediaplaneNative {
     private static final MethodHandle UDP_RECEIVE_BATCH;
     private static final MethodHandle UDP_SEND_SEGMENTED;
     private static final MethodHandle UDP_SEND_SEGMENTS;
+    private static final MethodHandle SODIUM_AEAD_SEAL;
+    private static final MethodHandle SODIUM_AEAD_OPEN;
+    private static final MethodHandle EVP_AEAD_SEAL;
+    private static final MethodHandle EVP_AEAD_OPEN;
 
     static {
         NativeLibrary.Binder b = NativeLibrary.load(SPEC).binder();
@@ -102,6 +106,15 @@ public final class MediaplaneNative {
                 JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS), critical);
         UDP_SEND_SEGMENTS = b.bind("mp_udp_send_segments", FunctionDescriptor.of(JAVA_INT,
                 JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS), critical);
+        // AEAD trampolines: critical, as one packet's AEAD is short and never blocks (see mediaplane.h)
+        FunctionDescriptor sodium = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT,
+                ADDRESS, ADDRESS);
+        SODIUM_AEAD_SEAL = b.bind("mp_sodium_aead_seal", sodium, critical);
+        SODIUM_AEAD_OPEN = b.bind("mp_sodium_aead_open", sodium, critical);
+        FunctionDescriptor evp = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
+                JAVA_LONG, JAVA_INT, JAVA_INT);
+        EVP_AEAD_SEAL = b.bind("mp_evp_aead_seal", evp, critical);
+        EVP_AEAD_OPEN = b.bind("mp_evp_aead_open", evp, critical);
         LIBRARY = b.finish();
     }
 
@@ -276,6 +289,53 @@ public final class MediaplaneNative {
                                       MemorySegment address) {
         try {
             return (int) UDP_SEND_SEGMENTS.invokeExact(fd, slab, offset, totalLength, segmentSize, address);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code mp_sodium_aead_seal}: calls libsodium's AEAD encrypt {@code fn} in place on the packet at
+     * {@code offset} of {@code slab} (AAD, then data, then room for the tag). Passing the slab and an offset
+     * instead of slices keeps the call free of allocation. Returns libsodium's result.
+     */
+    public static int sodiumAeadSeal(MemorySegment fn, MemorySegment slab, long offset, int aadLength,
+            int dataLength, MemorySegment nonce, MemorySegment key) {
+        try {
+            return (int) SODIUM_AEAD_SEAL.invokeExact(fn, slab, offset, aadLength, dataLength, nonce, key);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** {@code mp_sodium_aead_open}: the matching decrypt; {@code dataLength} excludes the tag. 0, or -1 on a bad tag. */
+    public static int sodiumAeadOpen(MemorySegment fn, MemorySegment slab, long offset, int aadLength,
+            int dataLength, MemorySegment nonce, MemorySegment key) {
+        try {
+            return (int) SODIUM_AEAD_OPEN.invokeExact(fn, slab, offset, aadLength, dataLength, nonce, key);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code mp_evp_aead_seal}: one packet through a reused EVP context ({@code evp}: the four EVP function
+     * pointers, see {@code LibCrypto.aeadFunctions()}); {@code key}/{@code iv} may be NULL to keep. 0, or -2.
+     */
+    public static int evpAeadSeal(MemorySegment evp, MemorySegment ctx, MemorySegment key, MemorySegment iv,
+            MemorySegment slab, long offset, int aadLength, int dataLength) {
+        try {
+            return (int) EVP_AEAD_SEAL.invokeExact(evp, ctx, key, iv, slab, offset, aadLength, dataLength);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** {@code mp_evp_aead_open}: 0, -1 on a bad tag, -2 when an EVP call fails. */
+    public static int evpAeadOpen(MemorySegment evp, MemorySegment ctx, MemorySegment key, MemorySegment iv,
+            MemorySegment slab, long offset, int aadLength, int dataLength) {
+        try {
+            return (int) EVP_AEAD_OPEN.invokeExact(evp, ctx, key, iv, slab, offset, aadLength, dataLength);
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         }

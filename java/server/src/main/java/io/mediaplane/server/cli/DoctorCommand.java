@@ -1,5 +1,6 @@
 package io.mediaplane.server.cli;
 
+import io.mediaplane.crypto.AeadBackendChoice;
 import io.mediaplane.ffi.CpuFeatures;
 import io.mediaplane.ffi.NativeAccess;
 import io.mediaplane.ffi.NativeLibraries;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
 /**
  * {@code mediaplane doctor}: what this machine gives mediaplane. Per native library: available or not (and
  * why), version, file, where it came from; the JDK; the CPU flags that decide crypto speed. Exits 1 when a
- * library is unavailable, so scripts can check an installation.
+ * library is unavailable, so scripts can check an installation. Also the Discord transport AEAD backend chosen
+ * for each algorithm and packet size, and why.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Check native libraries, the JDK and CPU features; exit 1 if a library is unavailable.")
@@ -50,6 +52,17 @@ final class DoctorCommand implements Callable<Integer> {
                 out.printf("  %-20s UNAVAILABLE: %s%n", lib.name(),
                         lib.unavailabilityCause().map(Throwable::getMessage).orElse("unknown"));
             }
+        }
+        out.println();
+        out.println("Discord transport AEAD backends (per algorithm and packet size; -D" + AeadBackendChoice.PROPERTY + ")");
+        try {
+            for (Map.Entry<String, AeadBackendChoice.Choice> c : AeadBackendChoice.all().entrySet()) {
+                out.printf("  %-24s %-8s %s%n", c.getKey(), c.getValue().backend().id(), c.getValue().why());
+            }
+        } catch (RuntimeException e) {
+            out.printf("  UNUSABLE: %s%n", e.getMessage());
+            out.println();
+            return 1; // a bad -D override or no backend at all: Discord voice cannot run
         }
         out.println();
         if (missing == 0) {

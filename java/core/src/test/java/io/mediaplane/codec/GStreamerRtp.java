@@ -71,6 +71,47 @@ final class GStreamerRtp {
         }
     }
 
+    /**
+     * Starts a receiving pipeline whose udpsrc listens on {@code PORT} (a free port chosen here), waits until it is
+     * bound, runs {@code send} with that port, then stops the pipeline with SIGINT so that {@code -e} flushes it.
+     */
+    static void serve(String pipeline, SendTo send) throws Exception {
+        Peers.require("gst-launch-1.0", PACKAGES);
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            port = probe.getLocalPort();
+        }
+        List<String> cmd = new ArrayList<>(List.of("gst-launch-1.0", "-q", "-e"));
+        cmd.addAll(List.of(pipeline.replace("PORT", Integer.toString(port)).split(" +")));
+        try (Peers.Running gst = Peers.start(cmd)) {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!bound(port)) {
+                assertThat(gst.process().isAlive()).as("receiver died:\n%s", gst.output()).isTrue();
+                assertThat(System.nanoTime()).as("receiver never bound its port").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            Thread.sleep(200); // bound is not yet playing
+            send.to(port);
+            Thread.sleep(500);
+            // SIGINT: gst-launch -e turns it into EOS, so decoders and sinks flush what they hold
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(gst.process().pid())).start();
+            kill.waitFor();
+            assertThat(gst.awaitExit(20)).as("gst-launch exit; output:\n%s", gst.output()).isZero();
+        }
+    }
+
+    interface SendTo {
+        void to(int port) throws Exception;
+    }
+
+    private static boolean bound(int port) {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
     /** The files a multifilesink wrote, in index order. */
     static List<byte[]> readAll(Path dir, String prefix) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {

@@ -12,11 +12,14 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>Access unit boundaries (§5.1): the marker bit ends one; a new timestamp also ends the previous one when its
  * marker packet was never seen but no sequence number is missing. Loss: packets must arrive in sequence order (the
- * reorder buffer upstream sees to that); when a sequence number is missing, the access unit being assembled is
- * dropped, and so is the next one unless its first slice starts the picture ({@code first_mb_in_slice == 0}), so an
- * incomplete access unit is never delivered. The number of missing packets is reported with the next access unit
- * delivered. A malformed payload (bad STAP-A sizes, FU-A out of order, reserved or interleaved-mode types) drops
- * its access unit too.
+ * reorder buffer upstream sees to that). When a sequence number is missing, the access unit being assembled is
+ * dropped. The access unit that follows the gap may have lost its head, so it is kept only if its first coded slice
+ * begins the picture ({@code first_mb_in_slice == 0}, H.264 §7.4.3) and is therefore followed by all the others
+ * (packets are in order); what it may lack is non-VCL data sent ahead of that slice (AUD, SEI, SPS, PPS), and the
+ * parameter set cache restores SPS and PPS. So no access unit with a missing or truncated slice is ever delivered;
+ * the number of missing packets is reported with the next access unit delivered, so the consumer can ask for a
+ * keyframe. The same rule applies to the first access unit after joining a stream. A malformed payload (bad STAP-A
+ * sizes, FU-A out of order, reserved or interleaved-mode types) drops its access unit too.
  *
  * <p>An IDR access unit that arrives without its SPS or PPS gets the most recent ones with the ids it refers to
  * prepended (after an AUD, which must come first, §7.4.1.2.3), so a decoder can start on it.
@@ -476,7 +479,7 @@ public final class H264Depacketizer {
 
     /** Copies the NAL unit unless the cache already holds the same bytes. */
     private byte[] store(byte[] old, int at, int len) {
-        if (old != null && java.util.Arrays.equals(old, 0, len, array, at, at + len)) {
+        if (old != null && old.length == len && java.util.Arrays.equals(old, 0, len, array, at, at + len)) {
             return old;
         }
         byte[] copy = new byte[len];

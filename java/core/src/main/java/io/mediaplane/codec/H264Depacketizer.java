@@ -69,6 +69,7 @@ public final class H264Depacketizer {
     private int fuNalAt; // where the NAL being reassembled begins (its header)
     private int pendingLoss;
     private long prepended;
+    private int leadingAudLength; // start code + NAL when the unit begins with an AUD, else 0
 
     private final byte[][] spsById = new byte[32][];
     private final byte[][] ppsById = new byte[256][];
@@ -181,6 +182,7 @@ public final class H264Depacketizer {
         hasPps = false;
         firstIdrAt = -1;
         fuActive = false;
+        leadingAudLength = 0;
     }
 
     private void dropUnit() {
@@ -308,6 +310,9 @@ public final class H264Depacketizer {
 
     /** Records what a complete NAL unit means for the access unit. */
     private PayloadStatus nalComplete(int type, int at, int len) {
+        if (type == H264.AUD && at == RESERVE + AnnexB.START_CODE_LENGTH) {
+            leadingAudLength = AnnexB.START_CODE_LENGTH + len;
+        }
         switch (type) {
             case H264.SPS -> {
                 hasSps = true;
@@ -385,12 +390,12 @@ public final class H264Depacketizer {
             return;
         }
         int start = RESERVE;
-        boolean audFirst = end - start >= AUD_LENGTH && H264.type(Bytes.u8(buf, start + 4)) == H264.AUD;
+        boolean audFirst = leadingAudLength > 0;
         if (hasIdr && prependParameterSets && (!hasSps || !hasPps)) {
             start = prependParameterSets(start, audFirst);
         }
-        if (audMode == AudMode.STRIP && audFirst) {
-            start += AUD_LENGTH;
+        if (audMode == AudMode.STRIP && audFirst && end - start > leadingAudLength) {
+            start += leadingAudLength;
         } else if (audMode == AudMode.INSERT && !audFirst) {
             start -= AUD_LENGTH;
             AnnexB.putStartCode(buf, start);
@@ -433,8 +438,8 @@ public final class H264Depacketizer {
         int newStart = start - extra;
         int w = newStart;
         if (audFirst) {
-            MemorySegment.copy(buf, start, buf, newStart, AUD_LENGTH);
-            w += AUD_LENGTH;
+            MemorySegment.copy(buf, start, buf, newStart, leadingAudLength);
+            w += leadingAudLength;
         }
         if (sps != null) {
             AnnexB.putStartCode(buf, w);

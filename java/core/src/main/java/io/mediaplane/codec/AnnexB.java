@@ -6,16 +6,18 @@ import java.nio.ByteOrder;
 
 /**
  * The H.264 Annex B byte stream: NAL units separated by start codes {@code 00 00 01} (optionally preceded by a
- * {@code zero_byte}, B.1.1). The scanner reads eight bytes at a time and looks closer only at words holding a zero
- * byte, which emulation prevention (§7.4.1) keeps rare inside NAL units.
+ * {@code zero_byte}, B.1.1). The scanner reads eight bytes at a time and looks closer only at words holding two
+ * adjacent zero bytes, which emulation prevention (§7.4.1) keeps rare inside NAL units ({@code 00 00} is always
+ * followed by {@code 03} there).
  */
 public final class AnnexB {
     /** The start code this project writes before every NAL unit: zero_byte + start_code_prefix_one_3bytes. */
     public static final int START_CODE_LENGTH = 4;
     private static final ValueLayout.OfLong LE_LONG =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101_0101_0101_0101L;
-    private static final long HIGHS = 0x8080_8080_8080_8080L;
+    private static final ValueLayout.OfInt BE_INT =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final long LOWS = 0x7F7F_7F7F_7F7F_7F7FL;
 
     private AnnexB() {}
 
@@ -24,13 +26,21 @@ public final class AnnexB {
         long i = from;
         while (i + 8 <= end) {
             long v = s.get(LE_LONG, i);
-            if (((v - ONES) & ~v & HIGHS) == 0) { // no zero byte in these eight: no start code begins here
+            // exactly 0x80 in each zero byte (no borrow between bytes), then pairs: byte k and byte k+1 both zero
+            long zeros = ~(((v & LOWS) + LOWS) | v | LOWS);
+            long pairs = zeros & (zeros >>> 8);
+            if (pairs == 0) {
+                // a pair may straddle into the next word: its first zero is this word's last byte
+                if (zeros >>> 56 != 0 && i + 8 < end && s.get(ValueLayout.JAVA_BYTE, i + 8) == 0) {
+                    long hit = scan(s, i + 7, i + 8, end);
+                    if (hit >= 0) {
+                        return hit;
+                    }
+                }
                 i += 8;
                 continue;
             }
-            // the lowest set high bit marks the first zero byte exactly (bits above it may be false positives)
-            long first = i + (Long.numberOfTrailingZeros((v - ONES) & ~v & HIGHS) >>> 3);
-            long hit = scan(s, first, Math.min(i + 8, end), end);
+            long hit = scan(s, i + (Long.numberOfTrailingZeros(pairs) >>> 3), i + 8, end);
             if (hit >= 0) {
                 return hit;
             }
@@ -81,6 +91,6 @@ public final class AnnexB {
 
     /** Writes {@code 00 00 00 01} at {@code at}. */
     static void putStartCode(MemorySegment s, long at) {
-        s.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), at, 1);
+        s.set(BE_INT, at, 1);
     }
 }

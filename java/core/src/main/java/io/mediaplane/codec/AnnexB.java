@@ -23,6 +23,13 @@ public final class AnnexB {
 
     /** Where the next {@code 00 00 01} begins in {@code [from, end)}, or {@code end} if there is none. */
     public static long findStartCode(MemorySegment s, long from, long end) {
+        // a heap segment over a byte[]: int-indexed array access compiles to tighter code than segment access
+        if (!s.isNative() && s.heapBase().orElse(null) instanceof byte[] array) {
+            long base = s.address();
+            if (from >= 0 && end <= s.byteSize()) {
+                return findStartCode(array, (int) (base + from), (int) (base + end)) - base;
+            }
+        }
         long i = from;
         // 32 bytes per step: one branch unless some word holds two adjacent zero bytes (or a pair straddles words)
         while (i + 33 <= end) {
@@ -43,6 +50,36 @@ public final class AnnexB {
         }
         long hit = scan(s, i, end, end);
         return hit >= 0 ? hit : end;
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static int findStartCode(byte[] a, int from, int end) {
+        int i = from;
+        while (i + 33 <= end) {
+            long z0 = zeros((long) LONGS.get(a, i));
+            long z1 = zeros((long) LONGS.get(a, i + 8));
+            long z2 = zeros((long) LONGS.get(a, i + 16));
+            long z3 = zeros((long) LONGS.get(a, i + 24));
+            long pairs = z0 & (z0 >>> 8) | z1 & (z1 >>> 8) | z2 & (z2 >>> 8) | z3 & (z3 >>> 8)
+                    | (z0 >>> 56) & z1 | (z1 >>> 56) & z2 | (z2 >>> 56) & z3
+                    | (z3 >>> 56) & (a[i + 32] == 0 ? 0x80 : 0);
+            if (pairs != 0) {
+                for (int p = i; p < i + 32; p++) {
+                    if (a[p] == 0 && a[p + 1] == 0 && a[p + 2] == 1) {
+                        return p;
+                    }
+                }
+            }
+            i += 32;
+        }
+        for (int p = i; p + 2 < end; p++) {
+            if (a[p] == 0 && a[p + 1] == 0 && a[p + 2] == 1) {
+                return p;
+            }
+        }
+        return end;
     }
 
     /** 0x80 in exactly the bytes of {@code v} that are zero (no borrow between bytes). */

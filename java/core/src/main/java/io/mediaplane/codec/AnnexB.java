@@ -67,7 +67,7 @@ public final class AnnexB {
                     | (z3 >>> 56) & (a[i + 32] == 0 ? 0x80 : 0);
             if (pairs != 0) {
                 for (int p = i; p < i + 32; p++) {
-                    if (a[p] == 0 && a[p + 1] == 0 && a[p + 2] == 1) {
+                    if (p + 2 < end && a[p] == 0 && a[p + 1] == 0 && a[p + 2] == 1) {
                         return p;
                     }
                 }

@@ -121,7 +121,7 @@ public final class H264Packetizer {
         if (b == null) {
             return false;
         }
-        MemorySegment.copy(nals, at, b.segment(), RtpWriter.payloadOffset(b), len);
+        MemorySegment.copy(nals, at, b.segment(), rtp.payloadOffset(b), len);
         rtp.send(b, len, marker, timestamp);
         return true;
     }
@@ -134,7 +134,7 @@ public final class H264Packetizer {
             return false;
         }
         MemorySegment d = b.segment();
-        long p = RtpWriter.payloadOffset(b);
+        long p = rtp.payloadOffset(b);
         long start = p;
         int f = 0;
         int nri = 0;
@@ -170,7 +170,7 @@ public final class H264Packetizer {
                 ok = false;
             } else {
                 MemorySegment d = b.segment();
-                long q = RtpWriter.payloadOffset(b);
+                long q = rtp.payloadOffset(b);
                 Bytes.put8(d, q, indicator);
                 Bytes.put8(d, q + 1, (first ? 0x80 : 0) | (lastFragment ? 0x40 : 0) | type);
                 MemorySegment.copy(nals, p, d, q + FU_HEADERS, n);
@@ -198,5 +198,14 @@ public final class H264Packetizer {
 
     public PayloadCounters counters() {
         return rtp.counters;
+    }
+
+    /**
+     * Has {@code writer} add header extensions to every packet, keeping {@code maxBlockLength} bytes (preamble and
+     * padding included, a multiple of 4) of each packet's MTU for them; null turns them off.
+     */
+    public H264Packetizer headerExtensions(HeaderExtensionWriter writer, int maxBlockLength) {
+        rtp.extensions(writer, maxBlockLength);
+        return this;
     }
 }

@@ -50,7 +50,7 @@ public final class OpusPacketizer {
         if (b == null) {
             return PayloadStatus.POOL_EXHAUSTED;
         }
-        MemorySegment.copy(packet, offset, b.segment(), RtpWriter.payloadOffset(b), length);
+        MemorySegment.copy(packet, offset, b.segment(), rtp.payloadOffset(b), length);
         rtp.send(b, length, afterSilence, ts);
         afterSilence = false;
         rtp.counters.unitDelivered();
@@ -68,5 +68,14 @@ public final class OpusPacketizer {
 
     public PayloadCounters counters() {
         return rtp.counters;
+    }
+
+    /**
+     * Has {@code writer} add header extensions to every packet, keeping {@code maxBlockLength} bytes (preamble and
+     * padding included, a multiple of 4) of each packet's MTU for them; null turns them off.
+     */
+    public OpusPacketizer headerExtensions(HeaderExtensionWriter writer, int maxBlockLength) {
+        rtp.extensions(writer, maxBlockLength);
+        return this;
     }
 }

@@ -17,6 +17,9 @@ final class RtpWriter {
     private final int ssrc;
     private final int mtu;
     private int sequence;
+    private HeaderExtensionWriter extensions;
+    private int reserved; // bytes kept free after the fixed header for extensions
+    private int headerLength = RtpHeader.FIXED_LENGTH; // of the packet being written
     final PayloadCounters counters = new PayloadCounters();
     long packets;
     long payloadBytes;
@@ -40,7 +43,16 @@ final class RtpWriter {
     }
 
     int maxPayload() {
-        return mtu - RtpHeader.FIXED_LENGTH;
+        return mtu - RtpHeader.FIXED_LENGTH - reserved;
+    }
+
+    void extensions(HeaderExtensionWriter writer, int maxBlockLength) {
+        if (writer != null && (maxBlockLength < 4 || (maxBlockLength & 3) != 0 || maxBlockLength > mtu / 2)) {
+            throw new IllegalArgumentException("extension block length must be a positive multiple of 4 up to half "
+                    + "the MTU: " + maxBlockLength);
+        }
+        this.extensions = writer;
+        this.reserved = writer == null ? 0 : maxBlockLength;
     }
 
     int nextSequence() {
@@ -57,25 +69,38 @@ final class RtpWriter {
         if (b == null) {
             sequence = (sequence + 1) & 0xFFFF;
             counters.count(PayloadStatus.POOL_EXHAUSTED);
+            return null;
+        }
+        headerLength = RtpHeader.FIXED_LENGTH;
+        if (extensions != null) {
+            Bytes.put8(b.segment(), b.offset(), RtpHeader.VERSION << 6);
+            int h = extensions.write(b.segment(), b.offset(), sequence);
+            if (h < RtpHeader.FIXED_LENGTH || h > RtpHeader.FIXED_LENGTH + reserved || (h & 3) != 0) {
+                b.release();
+                throw new IllegalStateException("header extension writer returned header length " + h
+                        + "; at most " + (RtpHeader.FIXED_LENGTH + reserved) + " were reserved");
+            }
+            headerLength = h;
         }
         return b;
     }
 
-    static long payloadOffset(PacketBuffer b) {
-        return b.offset() + RtpHeader.FIXED_LENGTH;
+    /** Where the payload of the packet just acquired starts. */
+    long payloadOffset(PacketBuffer b) {
+        return b.offset() + headerLength;
     }
 
     /** Writes the header in front of {@code payloadLength} bytes already written, sets the length, sends. */
     void send(PacketBuffer b, int payloadLength, boolean marker, int timestamp) {
         MemorySegment s = b.segment();
         long at = b.offset();
-        long word = (long) (RtpHeader.VERSION << 6) << 56
+        long word = (long) (RtpHeader.VERSION << 6 | (headerLength > RtpHeader.FIXED_LENGTH ? 0x10 : 0)) << 56
                 | (long) ((marker ? 0x80 : 0) | payloadType) << 48
                 | (long) sequence << 32
                 | (timestamp & 0xFFFF_FFFFL);
         Bytes.put64(s, at, word);
         Bytes.put32(s, at + 8, ssrc);
-        b.length(RtpHeader.FIXED_LENGTH + payloadLength);
+        b.length(headerLength + payloadLength);
         sequence = (sequence + 1) & 0xFFFF;
         packets++;
         payloadBytes += payloadLength;

@@ -55,7 +55,7 @@ public final class Vp8Packetizer {
             if (b == null) {
                 ok = false;
             } else {
-                long q = RtpWriter.payloadOffset(b);
+                long q = rtp.payloadOffset(b);
                 template.write(b.segment(), q);
                 MemorySegment.copy(frame, p, b.segment(), q + dl, n);
                 rtp.send(b, dl + n, p + n == stop, timestamp);
@@ -77,5 +77,14 @@ public final class Vp8Packetizer {
 
     public PayloadCounters counters() {
         return rtp.counters;
+    }
+
+    /**
+     * Has {@code writer} add header extensions to every packet, keeping {@code maxBlockLength} bytes (preamble and
+     * padding included, a multiple of 4) of each packet's MTU for them; null turns them off.
+     */
+    public Vp8Packetizer headerExtensions(HeaderExtensionWriter writer, int maxBlockLength) {
+        rtp.extensions(writer, maxBlockLength);
+        return this;
     }
 }

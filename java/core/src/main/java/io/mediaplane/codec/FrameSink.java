@@ -13,7 +13,9 @@ public interface FrameSink {
      * @param timestamp    the RTP timestamp of the unit
      * @param keyframe     H264: an IDR slice is present; VP8: a key frame; Opus: always true
      * @param lostPackets  packets missing (by sequence number) since the previous delivered unit: non-zero means
-     *                     something was lost before this unit and a decoder may need a keyframe (or Opus PLC)
+     *                     something was lost before this unit and a decoder may need a keyframe (or Opus PLC).
+     *                     Units dropped because a packet was malformed are not in it; they are counted in the
+     *                     depacketizer's {@link PayloadCounters#droppedUnits()}
      */
     void accept(MemorySegment data, long offset, int length, int timestamp, boolean keyframe, int lostPackets);
 }

@@ -27,6 +27,8 @@ import java.lang.foreign.ValueLayout;
  * doubling up to the configured maximum, and the parameter set cache copies an SPS or PPS only when it changes.
  */
 public final class H264Depacketizer {
+    /** Further back than this is a sender restart, not a late packet (RFC 3550 A.1's MAX_MISORDER). */
+    static final int MAX_MISORDER = 100;
     /** What to do with access unit delimiters (H.264 §7.3.2.4). */
     public enum AudMode {
         /** Deliver what the sender sent. */
@@ -115,11 +117,13 @@ public final class H264Depacketizer {
         seq &= 0xFFFF;
         if (expectedSeq >= 0 && seq != expectedSeq) {
             int d = Sequences.seqDiff(seq, expectedSeq);
-            if (d < 0) {
+            if (d < 0 && d > -MAX_MISORDER) {
                 return counters.count(PayloadStatus.LATE);
             }
-            pendingLoss += d;
-            counters.lost(d);
+            if (d > 0) {
+                pendingLoss += d;
+                counters.lost(d);
+            } // else: far behind, so the sender restarted its sequence (RFC 3550 A.1): a gap of unknown size
             if (inUnit) {
                 if (!broken) {
                     counters.count(PayloadStatus.DROPPED_GAP);

@@ -11,6 +11,8 @@ import java.lang.foreign.MemorySegment;
  * sequence numbers is silence ({@link #dtxSamples()}).
  */
 public final class OpusDepacketizer {
+    /** Further back than this is a sender restart, not a late packet (RFC 3550 A.1's MAX_MISORDER). */
+    static final int MAX_MISORDER = 100;
     private final FrameSink sink;
     private final PayloadCounters counters = new PayloadCounters();
     private int expectedSeq = -1;
@@ -31,11 +33,13 @@ public final class OpusDepacketizer {
         boolean contiguous = true;
         if (expectedSeq >= 0 && seq != expectedSeq) {
             int d = Sequences.seqDiff(seq, expectedSeq);
-            if (d < 0) {
+            if (d < 0 && d > -MAX_MISORDER) {
                 return counters.count(PayloadStatus.LATE);
             }
-            pendingLoss += d;
-            counters.lost(d);
+            if (d > 0) {
+                pendingLoss += d;
+                counters.lost(d);
+            } // else: far behind, so the sender restarted its sequence (RFC 3550 A.1): a gap of unknown size
             contiguous = false;
         }
         if (contiguous && expectedSeq >= 0 && Sequences.isTimestampNewer(timestamp, expectedTimestamp)) {

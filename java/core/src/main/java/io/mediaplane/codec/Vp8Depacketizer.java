@@ -13,6 +13,8 @@ import java.lang.foreign.MemorySegment;
  * of the VP8 payload header (§4.3). Not thread-safe; allocation-free per packet.
  */
 public final class Vp8Depacketizer {
+    /** Further back than this is a sender restart, not a late packet (RFC 3550 A.1's MAX_MISORDER). */
+    static final int MAX_MISORDER = 100;
     public static final int DEFAULT_MAX_FRAME = 4 << 20;
 
     private final FrameSink sink;
@@ -58,11 +60,13 @@ public final class Vp8Depacketizer {
         seq &= 0xFFFF;
         if (expectedSeq >= 0 && seq != expectedSeq) {
             int d = Sequences.seqDiff(seq, expectedSeq);
-            if (d < 0) {
+            if (d < 0 && d > -MAX_MISORDER) {
                 return counters.count(PayloadStatus.LATE);
             }
-            pendingLoss += d;
-            counters.lost(d);
+            if (d > 0) {
+                pendingLoss += d;
+                counters.lost(d);
+            } // else: far behind, so the sender restarted its sequence (RFC 3550 A.1): a gap of unknown size
             if (inFrame) {
                 if (!broken) {
                     counters.count(PayloadStatus.DROPPED_GAP);

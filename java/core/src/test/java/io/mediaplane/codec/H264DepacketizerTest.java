@@ -229,6 +229,15 @@ class H264DepacketizerTest {
     }
 
     @Test
+    void aSequenceFarBehindIsASenderRestartNotALatePacket() {
+        push(rtpPacket(5000, 0, true, IDR));
+        assertThat(push(rtpPacket(4990, 0, true, IDR))).isEqualTo(PayloadStatus.LATE);
+        assertThat(push(rtpPacket(10, 90_000, true, IDR))).isEqualTo(PayloadStatus.OK);
+        push(rtpPacket(11, 93_000, true, P_SLICE));
+        assertThat(out.units.stream().map(Units.Unit::timestamp).toList()).containsExactly(0, 90_000, 93_000);
+    }
+
+    @Test
     void paddingOnlyPacketsKeepSequenceContinuity() {
         push(rtpPacket(1, 0, true, IDR));
         assertThat(push(rtpPacket(2, 0, false, ""))).isEqualTo(PayloadStatus.EMPTY);

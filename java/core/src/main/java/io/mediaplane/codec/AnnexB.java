@@ -17,7 +17,8 @@ public final class AnnexB {
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt BE_INT =
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final long LOWS = 0x7F7F_7F7F_7F7F_7F7FL;
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
 
     private AnnexB() {}
 
@@ -31,16 +32,11 @@ public final class AnnexB {
             }
         }
         long i = from;
-        // 32 bytes per step: one branch unless some word holds two adjacent zero bytes (or a pair straddles words)
-        while (i + 33 <= end) {
-            long z0 = zeros(s.get(LE_LONG, i));
-            long z1 = zeros(s.get(LE_LONG, i + 8));
-            long z2 = zeros(s.get(LE_LONG, i + 16));
-            long z3 = zeros(s.get(LE_LONG, i + 24));
-            long pairs = z0 & (z0 >>> 8) | z1 & (z1 >>> 8) | z2 & (z2 >>> 8) | z3 & (z3 >>> 8)
-                    | (z0 >>> 56) & z1 | (z1 >>> 56) & z2 | (z2 >>> 56) & z3
-                    | (z3 >>> 56) & (s.get(ValueLayout.JAVA_BYTE, i + 32) == 0 ? 0x80 : 0);
-            if (pairs != 0) {
+        // 32 bytes per step, one branch unless a word may hold two adjacent zero bytes (see candidates)
+        while (i + 32 <= end) {
+            long c = candidates(s.get(LE_LONG, i)) | candidates(s.get(LE_LONG, i + 8))
+                    | candidates(s.get(LE_LONG, i + 16)) | candidates(s.get(LE_LONG, i + 24));
+            if (c != 0) {
                 long hit = scan(s, i, i + 32, end);
                 if (hit >= 0) {
                     return hit;
@@ -57,15 +53,10 @@ public final class AnnexB {
 
     private static int findStartCode(byte[] a, int from, int end) {
         int i = from;
-        while (i + 33 <= end) {
-            long z0 = zeros((long) LONGS.get(a, i));
-            long z1 = zeros((long) LONGS.get(a, i + 8));
-            long z2 = zeros((long) LONGS.get(a, i + 16));
-            long z3 = zeros((long) LONGS.get(a, i + 24));
-            long pairs = z0 & (z0 >>> 8) | z1 & (z1 >>> 8) | z2 & (z2 >>> 8) | z3 & (z3 >>> 8)
-                    | (z0 >>> 56) & z1 | (z1 >>> 56) & z2 | (z2 >>> 56) & z3
-                    | (z3 >>> 56) & (a[i + 32] == 0 ? 0x80 : 0);
-            if (pairs != 0) {
+        while (i + 32 <= end) {
+            long c = candidates((long) LONGS.get(a, i)) | candidates((long) LONGS.get(a, i + 8))
+                    | candidates((long) LONGS.get(a, i + 16)) | candidates((long) LONGS.get(a, i + 24));
+            if (c != 0) {
                 for (int p = i; p < i + 32; p++) {
                     if (p + 2 < end && a[p] == 0 && a[p + 1] == 0 && a[p + 2] == 1) {
                         return p;
@@ -82,9 +73,15 @@ public final class AnnexB {
         return end;
     }
 
-    /** 0x80 in exactly the bytes of {@code v} that are zero (no borrow between bytes). */
-    private static long zeros(long v) {
-        return ~(((v & LOWS) + LOWS) | v | LOWS);
+    /**
+     * Non-zero if the little-endian word {@code v} may hold the first two bytes of a start code: byte k of
+     * {@code v | v >>> 8} is zero exactly when bytes k and k+1 are (k < 7), and its top byte is zero when byte 7 is,
+     * which flags a pair that straddles into the next word (the byte-wise check then decides). The zero-byte test is
+     * the classic {@code (x - 0x01..) & ~x & 0x80..}, exact about whether any byte is zero.
+     */
+    private static long candidates(long v) {
+        long x = v | (v >>> 8);
+        return (x - ONES) & ~x & HIGHS;
     }
 
     private static long scan(MemorySegment s, long from, long to, long end) {

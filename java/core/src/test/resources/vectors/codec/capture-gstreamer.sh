@@ -3,7 +3,7 @@
 # gstreamer1.0-tools, -plugins-base, -good, -bad, -ugly). Each pipeline encodes a few frames once and tees the
 # encoder output into (a) the RTP payloader, whose packets rtpstreampay frames into a file (RFC 4571: 2-byte
 # length + packet), and (b) the reference the depacketizer must reproduce: h264parse alignment=au / the VP8
-# encoder's frames, one file per unit. The helper at the end turns both into hex, one packet or unit per line.
+# encoder's frames, one file per unit. Python steps turn both into hex, one packet or unit per line.
 set -euo pipefail
 cd "$(dirname "$0")"
 work="$(mktemp -d)"

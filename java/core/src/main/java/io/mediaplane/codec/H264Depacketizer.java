@@ -51,7 +51,7 @@ public final class H264Depacketizer {
     private AudMode audMode = AudMode.KEEP;
     private boolean prependParameterSets = true;
 
-    private byte[] array;
+    private byte[] array; // null when the caller provided the buffer (fixed size)
     private MemorySegment buf;
     private int end; // write position in buf; the access unit starts at RESERVE
 
@@ -89,6 +89,22 @@ public final class H264Depacketizer {
         this.maxAccessUnit = maxAccessUnitBytes;
         this.array = new byte[RESERVE + Math.min(maxAccessUnitBytes, 256 << 10)];
         this.buf = MemorySegment.ofArray(array);
+        this.end = RESERVE;
+    }
+
+    /**
+     * Assembles into {@code accessUnitBuffer} (heap or native, e.g. from the caller's arena), which is never grown:
+     * an access unit larger than its size minus 512 bytes (kept for prepending parameter sets) is
+     * dropped as {@link PayloadStatus#TOO_LARGE}.
+     */
+    public H264Depacketizer(FrameSink sink, MemorySegment accessUnitBuffer) {
+        if (accessUnitBuffer.byteSize() < RESERVE + 1024 || accessUnitBuffer.byteSize() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("access unit buffer must hold 1 KiB plus " + RESERVE + " bytes, at most 2 GiB");
+        }
+        this.sink = sink;
+        this.maxAccessUnit = (int) accessUnitBuffer.byteSize() - RESERVE;
+        this.array = null;
+        this.buf = accessUnitBuffer;
         this.end = RESERVE;
     }
 
@@ -365,10 +381,10 @@ public final class H264Depacketizer {
 
     private boolean reserve(int more) {
         long need = (long) end + more;
-        if (need <= array.length) {
+        if (need <= buf.byteSize()) {
             return true;
         }
-        if (need - RESERVE > maxAccessUnit) {
+        if (need - RESERVE > maxAccessUnit || array == null) {
             return false;
         }
         int size = (int) Math.min(Math.max(need, (long) array.length * 2), (long) RESERVE + maxAccessUnit);
@@ -488,12 +504,21 @@ public final class H264Depacketizer {
 
     /** Copies the NAL unit unless the cache already holds the same bytes. */
     private byte[] store(byte[] old, int at, int len) {
-        if (old != null && old.length == len && java.util.Arrays.equals(old, 0, len, array, at, at + len)) {
+        if (old != null && old.length == len && sameBytes(old, at)) {
             return old;
         }
         byte[] copy = new byte[len];
         MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, at, copy, 0, len);
         return copy;
+    }
+
+    private boolean sameBytes(byte[] cached, int at) {
+        for (int i = 0; i < cached.length; i++) {
+            if (cached[i] != buf.get(ValueLayout.JAVA_BYTE, at + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The cached SPS with this id (NAL header included), or null. */

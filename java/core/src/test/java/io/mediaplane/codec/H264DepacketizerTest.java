@@ -289,6 +289,33 @@ class H264DepacketizerTest {
     }
 
     @Test
+    void assemblesIntoACallerProvidedNativeBufferThatNeverGrows() {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment auBuffer = arena.allocate(512 + 8192);
+            Units got = new Units();
+            H264Depacketizer dep = new H264Depacketizer(got, auBuffer);
+            Random r = new Random(99);
+            List<byte[]> aus = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                int size = i == 7 ? 9000 : 100 + r.nextInt(6000); // unit 7 does not fit
+                aus.add(H264TestStreams.annexB(List.of(H264TestStreams.nal(r, i == 0 ? H264.IDR_SLICE : H264.NON_IDR_SLICE, size, true))));
+            }
+            for (List<byte[]> au : packetize(aus, 1200)) {
+                for (byte[] p : au) {
+                    rtp.wrap(MemorySegment.ofArray(p), 0, p.length);
+                    dep.push(rtp);
+                }
+            }
+            assertThat(got.size()).isEqualTo(29);
+            for (Units.Unit u : got.units) {
+                assertThat(u.data()).isEqualTo(aus.get(u.timestamp() / 3000));
+                assertThat(u.timestamp()).isNotEqualTo(7 * 3000);
+            }
+            assertThat(dep.counters().get(PayloadStatus.TOO_LARGE)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void anAccessUnitOverTheLimitIsDropped() {
         Units got = new Units();
         H264Depacketizer small = new H264Depacketizer(got, 2048);

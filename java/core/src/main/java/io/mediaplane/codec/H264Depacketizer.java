@@ -27,8 +27,6 @@ import java.lang.foreign.ValueLayout;
  * doubling up to the configured maximum, and the parameter set cache copies an SPS or PPS only when it changes.
  */
 public final class H264Depacketizer {
-    /** Further back than this is a sender restart, not a late packet (RFC 3550 A.1's MAX_MISORDER). */
-    static final int MAX_MISORDER = 100;
     /** What to do with access unit delimiters (H.264 §7.3.2.4). */
     public enum AudMode {
         /** Deliver what the sender sent. */
@@ -47,6 +45,7 @@ public final class H264Depacketizer {
     private final FrameSink sink;
     private final int maxAccessUnit;
     private final PayloadCounters counters = new PayloadCounters();
+    private final SequenceContinuity continuity = new SequenceContinuity(counters);
     private final RbspReader reader = new RbspReader();
     private AudMode audMode = AudMode.KEEP;
     private boolean prependParameterSets = true;
@@ -55,7 +54,6 @@ public final class H264Depacketizer {
     private MemorySegment buf;
     private int end; // write position in buf; the access unit starts at RESERVE
 
-    private int expectedSeq = -1;
     private boolean inUnit;
     private int unitTimestamp;
     private boolean broken; // the current unit is being dropped: ignore packets until its timestamp ends
@@ -69,7 +67,6 @@ public final class H264Depacketizer {
     private boolean fuActive;
     private int fuType;
     private int fuNalAt; // where the NAL being reassembled begins (its header)
-    private int pendingLoss;
     private long prepended;
     private int leadingAudLength; // start code + NAL when the unit begins with an AUD, else 0
 
@@ -130,16 +127,11 @@ public final class H264Depacketizer {
 
     /** Takes one RTP payload at {@code [offset, offset + length)} with its header's sequence number, timestamp, marker. */
     public PayloadStatus push(MemorySegment s, long offset, int length, int seq, int timestamp, boolean marker) {
-        seq &= 0xFFFF;
-        if (expectedSeq >= 0 && seq != expectedSeq) {
-            int d = Sequences.seqDiff(seq, expectedSeq);
-            if (d < 0 && d > -MAX_MISORDER) {
-                return counters.count(PayloadStatus.LATE);
-            }
-            if (d > 0) {
-                pendingLoss += d;
-                counters.lost(d);
-            } // else: far behind, so the sender restarted its sequence (RFC 3550 A.1): a gap of unknown size
+        SequenceContinuity.Step step = continuity.next(seq);
+        if (step == SequenceContinuity.Step.LATE) {
+            return counters.count(PayloadStatus.LATE);
+        }
+        if (step == SequenceContinuity.Step.DISCONTINUITY) {
             if (inUnit) {
                 if (!broken) {
                     counters.count(PayloadStatus.DROPPED_GAP);
@@ -151,7 +143,6 @@ public final class H264Depacketizer {
             }
             needsStartProof = true;
         }
-        expectedSeq = (seq + 1) & 0xFFFF;
         if (inUnit && timestamp != unitTimestamp) {
             if (!broken) {
                 finishUnit(); // its marker packet was not sent, but nothing is missing
@@ -423,8 +414,7 @@ public final class H264Depacketizer {
             Bytes.put8(buf, start + 5, 0xF0); // primary_pic_type 7 + rbsp_stop_one_bit
         }
         counters.unitDelivered();
-        int lost = pendingLoss;
-        pendingLoss = 0;
+        int lost = continuity.takeLoss();
         sink.accept(buf, start, end - start, unitTimestamp, hasIdr, lost);
     }
 
@@ -535,8 +525,7 @@ public final class H264Depacketizer {
     public void reset() {
         inUnit = false;
         broken = false;
-        expectedSeq = -1;
+        continuity.reset();
         needsStartProof = true;
-        pendingLoss = 0;
     }
 }

@@ -11,13 +11,10 @@ import java.lang.foreign.MemorySegment;
  * sequence numbers is silence ({@link #dtxSamples()}).
  */
 public final class OpusDepacketizer {
-    /** Further back than this is a sender restart, not a late packet (RFC 3550 A.1's MAX_MISORDER). */
-    static final int MAX_MISORDER = 100;
     private final FrameSink sink;
     private final PayloadCounters counters = new PayloadCounters();
-    private int expectedSeq = -1;
+    private final SequenceContinuity continuity = new SequenceContinuity(counters);
     private int expectedTimestamp;
-    private int pendingLoss;
     private long dtxSamples;
 
     public OpusDepacketizer(FrameSink sink) {
@@ -29,23 +26,14 @@ public final class OpusDepacketizer {
     }
 
     public PayloadStatus push(MemorySegment s, long offset, int length, int seq, int timestamp) {
-        seq &= 0xFFFF;
-        boolean contiguous = true;
-        if (expectedSeq >= 0 && seq != expectedSeq) {
-            int d = Sequences.seqDiff(seq, expectedSeq);
-            if (d < 0 && d > -MAX_MISORDER) {
-                return counters.count(PayloadStatus.LATE);
-            }
-            if (d > 0) {
-                pendingLoss += d;
-                counters.lost(d);
-            } // else: far behind, so the sender restarted its sequence (RFC 3550 A.1): a gap of unknown size
-            contiguous = false;
+        SequenceContinuity.Step step = continuity.next(seq);
+        if (step == SequenceContinuity.Step.LATE) {
+            return counters.count(PayloadStatus.LATE);
         }
-        if (contiguous && expectedSeq >= 0 && Sequences.isTimestampNewer(timestamp, expectedTimestamp)) {
+        // in order but later than the previous packet's end: the sender withheld silence (DTX), nothing was lost
+        if (step == SequenceContinuity.Step.IN_ORDER && Sequences.isTimestampNewer(timestamp, expectedTimestamp)) {
             dtxSamples += Sequences.timestampDiff(timestamp, expectedTimestamp);
         }
-        expectedSeq = (seq + 1) & 0xFFFF;
         if (length == 0) {
             return PayloadStatus.EMPTY;
         }
@@ -56,8 +44,7 @@ public final class OpusDepacketizer {
         }
         expectedTimestamp = timestamp + samples;
         counters.unitDelivered();
-        int lost = pendingLoss;
-        pendingLoss = 0;
+        int lost = continuity.takeLoss();
         sink.accept(s, offset, length, timestamp, true, lost);
         return PayloadStatus.OK;
     }

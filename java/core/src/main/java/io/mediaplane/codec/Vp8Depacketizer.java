@@ -13,24 +13,21 @@ import java.lang.foreign.MemorySegment;
  * of the VP8 payload header (§4.3). Not thread-safe; allocation-free per packet.
  */
 public final class Vp8Depacketizer {
-    /** Further back than this is a sender restart, not a late packet (RFC 3550 A.1's MAX_MISORDER). */
-    static final int MAX_MISORDER = 100;
     public static final int DEFAULT_MAX_FRAME = 4 << 20;
 
     private final FrameSink sink;
     private final int maxFrame;
     private final PayloadCounters counters = new PayloadCounters();
+    private final SequenceContinuity continuity = new SequenceContinuity(counters);
     private final Vp8PayloadDescriptor descriptor = new Vp8PayloadDescriptor();
     private byte[] array;
     private MemorySegment buf;
     private int end;
-    private int expectedSeq = -1;
     private boolean inFrame;
     private boolean broken;
     private boolean started;
     private int frameTimestamp;
     private boolean keyframe;
-    private int pendingLoss;
 
     public Vp8Depacketizer(FrameSink sink) {
         this(sink, DEFAULT_MAX_FRAME);
@@ -57,16 +54,11 @@ public final class Vp8Depacketizer {
     }
 
     public PayloadStatus push(MemorySegment s, long offset, int length, int seq, int timestamp, boolean marker) {
-        seq &= 0xFFFF;
-        if (expectedSeq >= 0 && seq != expectedSeq) {
-            int d = Sequences.seqDiff(seq, expectedSeq);
-            if (d < 0 && d > -MAX_MISORDER) {
-                return counters.count(PayloadStatus.LATE);
-            }
-            if (d > 0) {
-                pendingLoss += d;
-                counters.lost(d);
-            } // else: far behind, so the sender restarted its sequence (RFC 3550 A.1): a gap of unknown size
+        SequenceContinuity.Step step = continuity.next(seq);
+        if (step == SequenceContinuity.Step.LATE) {
+            return counters.count(PayloadStatus.LATE);
+        }
+        if (step == SequenceContinuity.Step.DISCONTINUITY) {
             if (inFrame) {
                 if (!broken) {
                     counters.count(PayloadStatus.DROPPED_GAP);
@@ -77,7 +69,6 @@ public final class Vp8Depacketizer {
                 }
             }
         }
-        expectedSeq = (seq + 1) & 0xFFFF;
         if (inFrame && timestamp != frameTimestamp) {
             if (!broken) {
                 finish();
@@ -160,15 +151,13 @@ public final class Vp8Depacketizer {
             return;
         }
         counters.unitDelivered();
-        int lost = pendingLoss;
-        pendingLoss = 0;
+        int lost = continuity.takeLoss();
         sink.accept(buf, 0, end, frameTimestamp, keyframe, lost);
     }
 
     public void reset() {
         inFrame = false;
         broken = false;
-        expectedSeq = -1;
-        pendingLoss = 0;
+        continuity.reset();
     }
 }

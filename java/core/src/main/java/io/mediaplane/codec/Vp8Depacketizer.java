@@ -2,7 +2,6 @@ package io.mediaplane.codec;
 
 import io.mediaplane.buffer.Bytes;
 import io.mediaplane.rtp.RtpPacket;
-import io.mediaplane.rtp.Sequences;
 import java.lang.foreign.MemorySegment;
 
 /**

@@ -158,10 +158,6 @@ final class JceSrtpCmTransform extends SrtpTransform {
         return rtcp;
     }
 
-    @Override
-    int rtcpIndexFromEnd() {
-        return tagLength + 4;
-    }
 
     @Override
     public void close() {

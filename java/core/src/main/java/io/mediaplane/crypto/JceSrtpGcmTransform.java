@@ -134,10 +134,6 @@ final class JceSrtpGcmTransform extends SrtpTransform {
         }
     }
 
-    @Override
-    int rtcpIndexFromEnd() {
-        return 4;
-    }
 
     @Override
     public void close() {

@@ -3,7 +3,9 @@ package io.mediaplane.crypto;
 /** Who computes SRTP/SRTCP for an {@link SrtpContext}. */
 public enum SrtpBackend {
     /** Pure Java: JCE {@code AES/ECB} keystream + {@code HmacSHA1}, and {@code AES/GCM/NoPadding}. */
-    JCE("jce");
+    JCE("jce"),
+    /** libsrtp2 (Debian libsrtp2-1) through FFM: {@code srtp_protect}/{@code srtp_unprotect} and the RTCP pair. */
+    LIBSRTP2("libsrtp2");
 
     private final String id;
 
@@ -22,6 +24,15 @@ public enum SrtpBackend {
             }
         }
         throw new IllegalArgumentException("unknown SRTP backend: " + id);
+    }
+
+    /** Why this backend cannot run here, if it cannot. */
+    public java.util.Optional<String> unavailableReason() {
+        if (this == LIBSRTP2 && !io.mediaplane.ffi.Srtp2.isAvailable()) {
+            return java.util.Optional.of(io.mediaplane.ffi.Srtp2.unavailabilityCause().map(Throwable::getMessage)
+                    .orElse("libsrtp2 not loaded"));
+        }
+        return java.util.Optional.empty();
     }
 
     SrtpTransform transform(SrtpProfile profile, byte[] master, boolean rtcp) {
@@ -43,6 +54,9 @@ public enum SrtpBackend {
     }
 
     SrtpTransform withSessionKeys(SrtpProfile profile, byte[] key, byte[] salt, byte[] auth, boolean rtcp) {
+        if (this != JCE) {
+            throw new UnsupportedOperationException(id + " takes master keys only");
+        }
         return profile.aead() ? new JceSrtpGcmTransform(key, salt)
                 : new JceSrtpCmTransform(key, salt, auth, rtcp ? profile.rtcpTagLength() : profile.rtpTagLength());
     }

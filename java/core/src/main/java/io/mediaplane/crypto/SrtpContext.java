@@ -15,14 +15,15 @@ import java.util.Objects;
  *       the first packet that authenticates when opening, so forged SSRCs create nothing.</li>
  *   <li><b>Index</b>: the 48-bit packet index {@code ROC·2^16 + SEQ} is estimated from the highest one seen
  *       (RFC 3711 §3.3.1, Appendix A); the first packet of a stream takes {@link Builder#initialRoc}. The ROC
- *       and the highest index move only after the tag verifies. A packet from before the stream's first
- *       (estimated ROC −1) is refused as {@link CipherStatus#REPLAYED}.</li>
+ *       and the highest index move only after the tag verifies. While the ROC is 0 a guess of ROC −1 is taken
+ *       as ROC 0 (a far-ahead packet early in the stream), as libsrtp does.</li>
  *   <li><b>Replay</b>: a sliding window per stream over SRTP indexes and one over SRTCP indexes
  *       ({@link Builder#replayWindow}, default {@value #DEFAULT_REPLAY_WINDOW}, at most
  *       {@value #MAX_REPLAY_WINDOW}; 0 turns it off), checked before and updated after authentication.</li>
  *   <li><b>SRTCP</b>: the first 8 bytes stay clear, the 31-bit index counts up per SSRC from 1 (as libsrtp),
  *       and the E flag is set ({@link Builder#rtcpEncryption} may clear it: authenticated only). Opening
- *       honours the E flag of the packet.</li>
+ *       refuses packets with E clear ({@link CipherStatus#NOT_ENCRYPTED}) unless configured without
+ *       encryption, as libsrtp does: no downgrade to clear SRTCP.</li>
  * </ul>
  *
  * <p>Works in place on heap segments without copying (the JCE backend takes {@code byte[]}); native segments
@@ -41,6 +42,9 @@ public final class SrtpContext implements PacketCipher {
     private final int replayWindow;
     private final long initialRoc;
     private final boolean rtcpEncryption;
+    /** Non-null for {@link SrtpBackend#LIBSRTP2}: the send and receive sessions; the transforms are then null. */
+    private final LibSrtp2Session nativeSend;
+    private final LibSrtp2Session nativeReceive;
     private final Streams sendStreams = new Streams();
     private final Streams receiveStreams = new Streams();
     private final CipherCounters sealCounters = new CipherCounters();
@@ -51,6 +55,13 @@ public final class SrtpContext implements PacketCipher {
 
     private SrtpContext(SrtpProfile profile, SrtpBackend backend, SrtpTransform[] t, int replayWindow,
             long initialRoc, boolean rtcpEncryption) {
+        this(profile, backend, t, null, null, replayWindow, initialRoc, rtcpEncryption);
+    }
+
+    private SrtpContext(SrtpProfile profile, SrtpBackend backend, SrtpTransform[] t, LibSrtp2Session send,
+            LibSrtp2Session receive, int replayWindow, long initialRoc, boolean rtcpEncryption) {
+        this.nativeSend = send;
+        this.nativeReceive = receive;
         this.profile = profile;
         this.backend = backend;
         this.sealRtpTransform = t[0];
@@ -118,7 +129,7 @@ public final class SrtpContext implements PacketCipher {
     /**
      * The index of a packet with sequence number {@code seq} given the highest index {@code highest} seen on
      * its stream (RFC 3711 Appendix A): the ROC of {@code highest}, one less, or one more, whichever puts the
-     * packet nearest. Negative when it would precede index 0.
+     * packet nearest; never below ROC 0.
      */
     public static long estimateIndex(long highest, int seq) {
         long roc = highest >>> 16;
@@ -129,7 +140,7 @@ public final class SrtpContext implements PacketCipher {
         } else {
             v = sl - 32768 > seq ? roc + 1 : roc;
         }
-        return v < 0 ? -1 : v << 16 | seq;
+        return (v < 0 ? 0 : v) << 16 | seq;
     }
 
     /** The RTP header length with CSRCs and extension, or a negative {@link CipherStatus} code. */
@@ -163,14 +174,14 @@ public final class SrtpContext implements PacketCipher {
             return sealCounters.fail(CipherStatus.NO_ROOM);
         }
         int ssrc = Bytes.i32(s, offset + 8);
+        if (nativeSend != null) {
+            return result(sealCounters, nativeSend.protect(s, offset, length, ssrc, false));
+        }
         int seq = Bytes.u16(s, offset + 2);
         Stream st = sendStreams.findOrAdd(ssrc, replayWindow);
         long index;
         if (st.rtpStarted) {
             index = estimateIndex(st.highest, seq);
-            if (index < 0) {
-                index = seq;
-            }
         } else {
             index = initialRoc << 16 | seq;
         }
@@ -206,11 +217,14 @@ public final class SrtpContext implements PacketCipher {
             return openCounters.fail(CipherStatus.TOO_SHORT);
         }
         int ssrc = Bytes.i32(s, offset + 8);
+        if (nativeReceive != null) {
+            return result(openCounters, nativeReceive.unprotect(s, offset, length, ssrc, false));
+        }
         int seq = Bytes.u16(s, offset + 2);
         Stream st = receiveStreams.find(ssrc);
         boolean started = st != null && st.rtpStarted;
         long index = started ? estimateIndex(st.highest, seq) : initialRoc << 16 | seq;
-        if (index < 0 || (started && !st.rtpReplay.check((int) index))) {
+        if (started && !st.rtpReplay.check((int) index)) {
             return openCounters.fail(CipherStatus.REPLAYED);
         }
         byte[] a = openBytes.arrayOf(s);
@@ -254,6 +268,9 @@ public final class SrtpContext implements PacketCipher {
             return sealCounters.fail(CipherStatus.NO_ROOM);
         }
         int ssrc = Bytes.i32(s, offset + 4);
+        if (nativeSend != null) {
+            return result(sealCounters, nativeSend.protect(s, offset, length, ssrc, true));
+        }
         Stream st = sendStreams.findOrAdd(ssrc, replayWindow);
         int index = st.rtcpIndex = (st.rtcpIndex + 1) & 0x7FFF_FFFF;
         byte[] a = sealBytes.arrayOf(s);
@@ -283,7 +300,16 @@ public final class SrtpContext implements PacketCipher {
             return openCounters.fail(CipherStatus.BAD_HEADER);
         }
         int ssrc = Bytes.i32(s, offset + 4);
-        int eIndex = Bytes.i32(s, offset + length - openRtcpTransform.rtcpIndexFromEnd());
+        // E‖index precedes the tag (AES-CM, RFC 3711 §3.4) or ends the packet (GCM, RFC 7714 §9.2)
+        int eIndex = Bytes.i32(s, offset + length - (profile.aead() ? 4 : profile.rtcpOverhead()));
+        if (eIndex >= 0 && rtcpEncryption) {
+            // E clear: refused before anything else unless configured for authentication only (libsrtp refuses
+            // it too, for AES-CM before and for GCM after checking the tag: checking first makes backends agree)
+            return openCounters.fail(CipherStatus.NOT_ENCRYPTED);
+        }
+        if (nativeReceive != null) {
+            return result(openCounters, nativeReceive.unprotect(s, offset, length, ssrc, true));
+        }
         int index = eIndex & 0x7FFF_FFFF;
         Stream st = receiveStreams.find(ssrc);
         if (st != null && !st.rtcpReplay.check(index)) {
@@ -312,6 +338,10 @@ public final class SrtpContext implements PacketCipher {
         return openCounters.ok(plain);
     }
 
+    private static int result(CipherCounters counters, int r) {
+        return r >= 0 ? counters.ok(r) : counters.fail(CipherStatus.ofResult(r));
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("SRTP context is closed");
@@ -324,6 +354,11 @@ public final class SrtpContext implements PacketCipher {
             return;
         }
         closed = true;
+        if (nativeSend != null) {
+            nativeSend.close();
+            nativeReceive.close();
+            return;
+        }
         sealRtpTransform.close();
         sealRtcpTransform.close();
         openRtpTransform.close();
@@ -408,7 +443,10 @@ public final class SrtpContext implements PacketCipher {
             return this;
         }
 
-        /** SRTP/SRTCP indexes remembered behind the highest: 0 (off) or a power of two in 64..1024. */
+        /**
+         * SRTP indexes remembered behind the highest: 0 (off; not with libsrtp2) or a power of two in 64..1024.
+         * libsrtp2 keeps a fixed 128-entry SRTCP window whatever this says.
+         */
         public Builder replayWindow(int size) {
             if (size > MAX_REPLAY_WINDOW) {
                 throw new IllegalArgumentException("replay window is at most " + MAX_REPLAY_WINDOW + ": " + size);
@@ -427,13 +465,39 @@ public final class SrtpContext implements PacketCipher {
             return this;
         }
 
-        /** Whether sealed SRTCP is encrypted (E = 1, the default) or only authenticated. */
+        /** Whether SRTCP is encrypted (E = 1, the default) or only authenticated (then both E values open). */
         public Builder rtcpEncryption(boolean encrypt) {
             this.rtcpEncryption = encrypt;
             return this;
         }
 
         public SrtpContext build() {
+            backend.unavailableReason().ifPresent(r -> {
+                throw new IllegalStateException(backend.id() + " cannot run: " + r);
+            });
+            if (backend == SrtpBackend.LIBSRTP2) {
+                if (!rtcpEncryption) {
+                    throw new IllegalStateException("the libsrtp2 backend always encrypts SRTCP");
+                }
+                if (replayWindow == 0) {
+                    throw new IllegalStateException("libsrtp2 cannot turn the replay window off");
+                }
+                LibSrtp2Session send = null;
+                try {
+                    send = new LibSrtp2Session(profile, sendMaster, replayWindow, initialRoc);
+                    LibSrtp2Session receive = new LibSrtp2Session(profile, receiveMaster, replayWindow, initialRoc);
+                    return new SrtpContext(profile, backend, new SrtpTransform[4], send, receive, replayWindow,
+                            initialRoc, true);
+                } catch (RuntimeException e) {
+                    if (send != null) {
+                        send.close();
+                    }
+                    throw e;
+                } finally {
+                    Arrays.fill(sendMaster, (byte) 0);
+                    Arrays.fill(receiveMaster, (byte) 0);
+                }
+            }
             SrtpTransform[] t = new SrtpTransform[4];
             try {
                 t[0] = backend.transform(profile, sendMaster, false);

@@ -27,8 +27,6 @@ abstract class SrtpTransform implements AutoCloseable {
      */
     abstract int openRtcp(byte[] a, int base, int length, int ssrc, int eIndex);
 
-    /** Offset from the end of an SRTCP packet of the {@code E‖index} word. */
-    abstract int rtcpIndexFromEnd();
 
     @Override
     public abstract void close();

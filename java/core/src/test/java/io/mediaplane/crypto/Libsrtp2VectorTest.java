@@ -39,6 +39,27 @@ class Libsrtp2VectorTest {
 
     record Result(int exit, String out, String err) {}
 
+    /** The struct offsets and enum values the FFM backend hard-codes, against the installed srtp.h. */
+    @Test
+    void ffmLayoutMatchesTheInstalledHeader() throws Exception {
+        Path source = Path.of("src/test/c/srtp-policy-layout.c").toAbsolutePath();
+        Path exe = dir.resolve("srtp-policy-layout");
+        Result built = run(List.of("gcc", "-o", exe.toString(), source.toString()));
+        assertThat(built.exit).as("gcc: %s", built.err).isZero();
+        Result r = run(List.of(exe.toString()));
+        assertThat(r.out.split("\n")[0]).isEqualTo(String.join(" ", List.of(
+                Long.toString(io.mediaplane.ffi.Srtp2.POLICY_SIZE), Long.toString(io.mediaplane.ffi.Srtp2.POLICY_SSRC_TYPE),
+                Long.toString(io.mediaplane.ffi.Srtp2.POLICY_SSRC_VALUE), Long.toString(io.mediaplane.ffi.Srtp2.POLICY_RTP),
+                Long.toString(io.mediaplane.ffi.Srtp2.POLICY_RTCP), Long.toString(io.mediaplane.ffi.Srtp2.POLICY_KEY),
+                Long.toString(io.mediaplane.ffi.Srtp2.POLICY_WINDOW_SIZE),
+                Long.toString(io.mediaplane.ffi.Srtp2.POLICY_ALLOW_REPEAT_TX), "24", "8")));
+        assertThat(r.out.split("\n")[1]).isEqualTo(io.mediaplane.ffi.Srtp2.SSRC_SPECIFIC + " "
+                + io.mediaplane.ffi.Srtp2.SSRC_ANY_INBOUND + " " + io.mediaplane.ffi.Srtp2.SSRC_ANY_OUTBOUND + " "
+                + io.mediaplane.ffi.Srtp2.ERR_OK + " " + io.mediaplane.ffi.Srtp2.ERR_AUTH_FAIL + " "
+                + io.mediaplane.ffi.Srtp2.ERR_REPLAY_FAIL + " " + io.mediaplane.ffi.Srtp2.ERR_REPLAY_OLD + " "
+                + io.mediaplane.ffi.Srtp2.ERR_CANT_CHECK);
+    }
+
     static Result run(List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");

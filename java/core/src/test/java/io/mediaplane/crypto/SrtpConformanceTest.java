@@ -134,7 +134,7 @@ class SrtpConformanceTest {
         assertThat(SrtpContext.estimateIndex(3L << 16 | 40000, 100)).isEqualTo(4L << 16 | 100);
         assertThat(SrtpContext.estimateIndex(3L << 16 | 100, 40000)).isEqualTo(2L << 16 | 40000);
         assertThat(SrtpContext.estimateIndex(3L << 16 | 100, 30000)).isEqualTo(3L << 16 | 30000);
-        assertThat(SrtpContext.estimateIndex(10, 60000)).isNegative(); // before the stream's first packet
+        assertThat(SrtpContext.estimateIndex(10, 60000)).isEqualTo(60000); // no ROC −1: ahead in ROC 0 (libsrtp)
     }
 
     @ParameterizedTest
@@ -200,7 +200,8 @@ class SrtpConformanceTest {
                 // every truncation is refused
                 for (int n = 0; n < sealed.length; n++) {
                     assertThat(status(rx, sealed, n, rtcp)).as("length %d", n)
-                            .isIn(CipherStatus.TOO_SHORT, CipherStatus.AUTH_FAILED, CipherStatus.BAD_HEADER);
+                            .isIn(CipherStatus.TOO_SHORT, CipherStatus.AUTH_FAILED, CipherStatus.BAD_HEADER,
+                                    CipherStatus.NOT_ENCRYPTED); // a shorter SRTCP packet may read E = 0
                 }
                 assertThat(rx.openCounters().get(CipherStatus.OK)).isZero();
                 // forgeries moved nothing: the genuine packet opens, then is a replay

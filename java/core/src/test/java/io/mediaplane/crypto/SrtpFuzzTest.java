@@ -19,7 +19,7 @@ class SrtpFuzzTest {
         for (SrtpProfile p : SrtpProfile.values()) {
             byte[] master = new byte[p.masterLength()];
             for (int i = 0; i < master.length; i++) {
-                master[i] = (byte) i; // the LAB libsrtp2 vectors' key, so seeds from them open
+                master[i] = (byte) i; // the libsrtp2 vectors' key (SrtpVectorTest), so seeds from them open
             }
             SrtpBackend[] backends = SrtpBackend.values();
             CONTEXTS[p.ordinal()] = new SrtpContext[backends.length];

@@ -11,7 +11,8 @@ public enum CipherStatus {
     BAD_HEADER("not RTP/RTCP version 2, or the CSRC list or extension preamble runs past the end"),
     AUTH_FAILED("authentication tag does not match (tampered, wrong key, or wrong counter)"),
     REPLAYED("nonce counter already seen or older than the replay window"),
-    NO_ROOM("not enough tailroom to append the tag and nonce");
+    NO_ROOM("not enough tailroom to append the tag and nonce"),
+    NOT_ENCRYPTED("SRTCP packet without the E flag where encryption is required");
 
     private static final CipherStatus[] VALUES = values();
 

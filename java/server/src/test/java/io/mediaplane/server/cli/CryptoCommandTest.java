@@ -74,4 +74,56 @@ class CryptoCommandTest {
         r = run("crypto", "seal", "--mode", "aes256gcm", "--key", "00", "--packet", PLAIN);
         assertThat(r.exit()).isEqualTo(2);
     }
+
+    // libsrtp2 2.5.0 (src/test/c/srtp-vectors.c in java/core): master 00..1d / 00..1b
+    private static final String SRTP_PLAIN = "80601234000003e8deadbeef0102030405060708090a";
+    private static final String CM80_MASTER = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d";
+    private static final String CM80 = "80601234000003e8deadbeef6ea7671f1bea61c01b435118408e027ca5ded9e3";
+    private static final String GCM128 = "80601234000003e8deadbeef27dd0d307b59bc87debbab25520fce035a7c996a8e35b3a3fa2c";
+
+    @Test
+    void srtpProtectsAndUnprotectsLikeLibsrtp2WithEveryBackend() {
+        for (String backend : new String[] {"jce", "libsrtp2"}) {
+            Result r = run("crypto", "protect", "--profile", "AES_CM_128_HMAC_SHA1_80", "--master", CM80_MASTER,
+                    "--packet", SRTP_PLAIN, "--backend", backend);
+            assertThat(r.out()).isEqualTo(CM80);
+            assertThat(r.exit()).isZero();
+            r = run("crypto", "unprotect", "--profile", "AEAD_AES_128_GCM", "--master", CM80_MASTER.substring(0, 56),
+                    "--packet", GCM128, "--backend", backend);
+            assertThat(r.out()).isEqualTo(SRTP_PLAIN);
+            assertThat(r.exit()).isZero();
+        }
+    }
+
+    @Test
+    void srtpRejectionsPrintTheReason() {
+        String tampered = CM80.substring(0, 30) + "00" + CM80.substring(32);
+        Result r = run("crypto", "unprotect", "--profile", "AES_CM_128_HMAC_SHA1_80", "--master", CM80_MASTER,
+                "--packet", tampered);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("rejected: AUTH_FAILED");
+        r = run("crypto", "unprotect", "--profile", "AES_CM_128_HMAC_SHA1_80", "--master", CM80_MASTER,
+                "--packet", CM80, "--roc", "1");
+        assertThat(r.err()).startsWith("rejected: AUTH_FAILED");
+        r = run("crypto", "unprotect", "--profile", "AES_CM_128_HMAC_SHA1_80", "--master", CM80_MASTER,
+                "--packet", "8060");
+        assertThat(r.err()).startsWith("rejected: TOO_SHORT");
+        r = run("crypto", "protect", "--profile", "AES_CM_128_HMAC_SHA1_80", "--master", "00", "--packet", SRTP_PLAIN);
+        assertThat(r.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void srtcpRoundTrip() {
+        String rtcp = "81c8000bcafebabeabababababababababababababababab";
+        Result sealed = run("crypto", "protect", "--profile", "AEAD_AES_256_GCM", "--master",
+                "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b",
+                "--packet", rtcp, "--rtcp");
+        assertThat(sealed.exit()).isZero();
+        assertThat(sealed.out()).endsWith("80000001"); // E flag and index 1 at the end
+        Result opened = run("crypto", "unprotect", "--profile", "AEAD_AES_256_GCM", "--master",
+                "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b",
+                "--packet", sealed.out(), "--rtcp", "--backend", "libsrtp2");
+        assertThat(opened.out()).isEqualTo(rtcp);
+    }
 }

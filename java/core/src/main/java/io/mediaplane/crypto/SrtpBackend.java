@@ -1,0 +1,63 @@
+package io.mediaplane.crypto;
+
+/** Who computes SRTP/SRTCP for an {@link SrtpContext}. */
+public enum SrtpBackend {
+    /** Pure Java: JCE {@code AES/ECB} keystream + {@code HmacSHA1}, and {@code AES/GCM/NoPadding}. */
+    JCE("jce"),
+    /** libsrtp2 (Debian libsrtp2-1) through FFM: {@code srtp_protect}/{@code srtp_unprotect} and the RTCP pair. */
+    LIBSRTP2("libsrtp2");
+
+    private final String id;
+
+    SrtpBackend(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public static SrtpBackend byId(String id) {
+        for (SrtpBackend b : values()) {
+            if (b.id.equalsIgnoreCase(id) || b.name().equalsIgnoreCase(id)) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("unknown SRTP backend: " + id);
+    }
+
+    /** Why this backend cannot run here, if it cannot. */
+    public java.util.Optional<String> unavailableReason() {
+        if (this == LIBSRTP2 && !io.mediaplane.ffi.Srtp2.isAvailable()) {
+            return java.util.Optional.of(io.mediaplane.ffi.Srtp2.unavailabilityCause().map(Throwable::getMessage)
+                    .orElse("libsrtp2 not loaded"));
+        }
+        return java.util.Optional.empty();
+    }
+
+    SrtpTransform transform(SrtpProfile profile, byte[] master, boolean rtcp) {
+        byte[] key = java.util.Arrays.copyOfRange(master, 0, profile.keyLength());
+        byte[] salt = java.util.Arrays.copyOfRange(master, profile.keyLength(), profile.masterLength());
+        int base = rtcp ? SrtpKdf.LABEL_RTCP_ENCRYPTION : SrtpKdf.LABEL_RTP_ENCRYPTION;
+        byte[] sessionKey = SrtpKdf.derive(key, salt, base, profile.keyLength());
+        byte[] sessionSalt = SrtpKdf.derive(key, salt, base + 2, profile.saltLength());
+        byte[] auth = profile.aead() ? null : SrtpKdf.derive(key, salt, base + 1, SrtpProfile.AUTH_KEY_LENGTH);
+        try {
+            return withSessionKeys(profile, sessionKey, sessionSalt, auth, rtcp);
+        } finally {
+            java.util.Arrays.fill(key, (byte) 0);
+            java.util.Arrays.fill(sessionKey, (byte) 0);
+            if (auth != null) {
+                java.util.Arrays.fill(auth, (byte) 0);
+            }
+        }
+    }
+
+    SrtpTransform withSessionKeys(SrtpProfile profile, byte[] key, byte[] salt, byte[] auth, boolean rtcp) {
+        if (this != JCE) {
+            throw new UnsupportedOperationException(id + " takes master keys only");
+        }
+        return profile.aead() ? new JceSrtpGcmTransform(key, salt)
+                : new JceSrtpCmTransform(key, salt, auth, rtcp ? profile.rtcpTagLength() : profile.rtpTagLength());
+    }
+}

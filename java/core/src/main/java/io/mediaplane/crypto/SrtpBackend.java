@@ -2,7 +2,7 @@ package io.mediaplane.crypto;
 
 /** Who computes SRTP/SRTCP for an {@link SrtpContext}. */
 public enum SrtpBackend {
-    /** Pure Java: JCE {@code AES/ECB} keystream + {@code HmacSHA1}, and {@code AES/GCM/NoPadding}. */
+    /** Pure Java: JCE {@code AES/CTR/NoPadding} + {@code HmacSHA1}, and {@code AES/GCM/NoPadding}. */
     JCE("jce"),
     /** libsrtp2 (Debian libsrtp2-1) through FFM: {@code srtp_protect}/{@code srtp_unprotect} and the RTCP pair. */
     LIBSRTP2("libsrtp2");

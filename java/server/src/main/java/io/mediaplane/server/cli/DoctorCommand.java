@@ -1,6 +1,8 @@
 package io.mediaplane.server.cli;
 
 import io.mediaplane.crypto.AeadBackendChoice;
+import io.mediaplane.crypto.SrtpBackend;
+import io.mediaplane.crypto.SrtpContext;
 import io.mediaplane.ffi.CpuFeatures;
 import io.mediaplane.ffi.NativeAccess;
 import io.mediaplane.ffi.NativeLibraries;
@@ -63,6 +65,22 @@ final class DoctorCommand implements Callable<Integer> {
             out.printf("  UNUSABLE: %s%n", e.getMessage());
             out.println();
             return 1; // a bad -D override or no backend at all: Discord voice cannot run
+        }
+        out.println();
+        out.println("SRTP/SRTCP backend (all profiles; -Dmediaplane.crypto.srtp.backend=jce|libsrtp2)");
+        try {
+            SrtpBackend srtp = SrtpContext.DEFAULT_BACKEND;
+            var unavailable = srtp.unavailableReason();
+            out.printf("  %-24s %-8s %s%n", "srtp", srtp.id(), unavailable.map(r -> "UNAVAILABLE: " + r)
+                    .orElse(srtp == SrtpBackend.JCE ? "default: 4-6x Debian's libsrtp2 in the SRTP benchmark" : "chosen by -D"));
+            if (unavailable.isPresent()) {
+                out.println();
+                return 1;
+            }
+        } catch (RuntimeException | ExceptionInInitializerError e) {
+            out.printf("  UNUSABLE: %s%n", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            out.println();
+            return 1;
         }
         out.println();
         if (missing == 0) {

@@ -12,6 +12,8 @@ final class HeapBytes {
     private MemorySegment lastSegment;
     private byte[] lastArray;
     private byte[] scratch = new byte[2048];
+    private int base;
+    private boolean staged;
 
     /** The {@code byte[]} backing {@code s}, or null if {@code s} is native (or not a {@code byte[]} heap segment). */
     byte[] arrayOf(MemorySegment s) {
@@ -36,6 +38,33 @@ final class HeapBytes {
         }
         MemorySegment.copy(s, ValueLayout.JAVA_BYTE, offset, scratch, 0, length);
         return scratch;
+    }
+
+    /**
+     * The packet's bytes as an array: the segment's own array when it is heap-backed (nothing copied), else a
+     * staging copy with {@code extra} bytes of room after it. {@link #base()} is where the packet starts in it.
+     */
+    byte[] stage(MemorySegment s, long offset, int length, int extra) {
+        byte[] a = arrayOf(s);
+        staged = a == null;
+        if (staged) {
+            base = 0;
+            return copyIn(s, offset, length, extra);
+        }
+        base = arrayIndex(s, offset);
+        return a;
+    }
+
+    /** Where the last {@link #stage}d packet starts in its array. */
+    int base() {
+        return base;
+    }
+
+    /** After {@link #stage}: copies packet bytes {@code [from, from + length)} back, if they were staged. */
+    void unstage(byte[] a, int from, MemorySegment s, long offset, int length) {
+        if (staged) {
+            copyOut(a, from, s, offset + from, length);
+        }
     }
 
     static void copyOut(byte[] from, int fromIndex, MemorySegment s, long offset, int length) {

@@ -40,15 +40,8 @@ abstract class JceAeadEngine extends AeadEngine {
 
     @Override
     final void seal(MemorySegment s, long offset, int aadLength, int dataLength, int counter) {
-        byte[] a = sealBytes.arrayOf(s);
-        boolean heap = a != null;
-        int base;
-        if (heap) {
-            base = HeapBytes.arrayIndex(s, offset);
-        } else {
-            a = sealBytes.copyIn(s, offset, aadLength + dataLength, TAG);
-            base = 0;
-        }
+        byte[] a = sealBytes.stage(s, offset, aadLength + dataLength, TAG);
+        int base = sealBytes.base();
         try {
             initSeal(counter);
             sealer.updateAAD(a, base, aadLength);
@@ -56,22 +49,13 @@ abstract class JceAeadEngine extends AeadEngine {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JCE " + name + " seal failed", e);
         }
-        if (!heap) {
-            HeapBytes.copyOut(a, aadLength, s, offset + aadLength, dataLength + TAG);
-        }
+        sealBytes.unstage(a, aadLength, s, offset, dataLength + TAG);
     }
 
     @Override
     final boolean open(MemorySegment s, long offset, int aadLength, int dataLength, int counter) {
-        byte[] a = openBytes.arrayOf(s);
-        boolean heap = a != null;
-        int base;
-        if (heap) {
-            base = HeapBytes.arrayIndex(s, offset);
-        } else {
-            a = openBytes.copyIn(s, offset, aadLength + dataLength + TAG, 0);
-            base = 0;
-        }
+        byte[] a = openBytes.stage(s, offset, aadLength + dataLength + TAG, 0);
+        int base = openBytes.base();
         try {
             initOpen(counter);
             opener.updateAAD(a, base, aadLength);
@@ -81,9 +65,7 @@ abstract class JceAeadEngine extends AeadEngine {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JCE " + name + " open failed", e);
         }
-        if (!heap) {
-            HeapBytes.copyOut(a, aadLength, s, offset + aadLength, dataLength);
-        }
+        openBytes.unstage(a, aadLength, s, offset, dataLength);
         return true;
     }
 }

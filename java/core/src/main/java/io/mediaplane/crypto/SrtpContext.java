@@ -195,19 +195,10 @@ public final class SrtpContext implements PacketCipher {
             st.highest = index;
             st.rtpStarted = true;
         }
-        byte[] a = sealBytes.arrayOf(s);
-        boolean heap = a != null;
-        int base;
-        if (heap) {
-            base = HeapBytes.arrayIndex(s, offset);
-        } else {
-            a = sealBytes.copyIn(s, offset, length, tag);
-            base = 0;
-        }
+        byte[] a = sealBytes.stage(s, offset, length, tag);
+        int base = sealBytes.base();
         sealRtpTransform.sealRtp(a, base, header, length, ssrc, index);
-        if (!heap) {
-            HeapBytes.copyOut(a, header, s, offset + header, length - header + tag);
-        }
+        sealBytes.unstage(a, header, s, offset, length - header + tag);
         return sealCounters.ok(length + tag);
     }
 
@@ -233,15 +224,8 @@ public final class SrtpContext implements PacketCipher {
         if (started && !st.rtpReplay.check((int) index)) {
             return openCounters.fail(CipherStatus.REPLAYED);
         }
-        byte[] a = openBytes.arrayOf(s);
-        boolean heap = a != null;
-        int base;
-        if (heap) {
-            base = HeapBytes.arrayIndex(s, offset);
-        } else {
-            a = openBytes.copyIn(s, offset, length, 0);
-            base = 0;
-        }
+        byte[] a = openBytes.stage(s, offset, length, 0);
+        int base = openBytes.base();
         int plain = length - tag;
         if (!openRtpTransform.openRtp(a, base, header, plain, ssrc, index)) {
             return openCounters.fail(CipherStatus.AUTH_FAILED);
@@ -254,9 +238,7 @@ public final class SrtpContext implements PacketCipher {
             st.rtpStarted = true;
         }
         st.rtpReplay.accept((int) index);
-        if (!heap) {
-            HeapBytes.copyOut(a, header, s, offset + header, plain - header);
-        }
+        openBytes.unstage(a, header, s, offset, plain - header);
         return openCounters.ok(plain);
     }
 
@@ -279,19 +261,10 @@ public final class SrtpContext implements PacketCipher {
         }
         Stream st = sendStreams.findOrAdd(ssrc, replayWindow);
         int index = st.rtcpIndex = (st.rtcpIndex + 1) & 0x7FFF_FFFF;
-        byte[] a = sealBytes.arrayOf(s);
-        boolean heap = a != null;
-        int base;
-        if (heap) {
-            base = HeapBytes.arrayIndex(s, offset);
-        } else {
-            a = sealBytes.copyIn(s, offset, length, overhead);
-            base = 0;
-        }
+        byte[] a = sealBytes.stage(s, offset, length, overhead);
+        int base = sealBytes.base();
         int sealed = sealRtcpTransform.sealRtcp(a, base, length, ssrc, index, rtcpEncryption);
-        if (!heap) {
-            HeapBytes.copyOut(a, 8, s, offset + 8, sealed - 8);
-        }
+        sealBytes.unstage(a, 8, s, offset, sealed - 8);
         return sealCounters.ok(sealed);
     }
 
@@ -321,15 +294,8 @@ public final class SrtpContext implements PacketCipher {
         if (st != null && !st.rtcpReplay.check(index)) {
             return openCounters.fail(CipherStatus.REPLAYED);
         }
-        byte[] a = openBytes.arrayOf(s);
-        boolean heap = a != null;
-        int base;
-        if (heap) {
-            base = HeapBytes.arrayIndex(s, offset);
-        } else {
-            a = openBytes.copyIn(s, offset, length, 0);
-            base = 0;
-        }
+        byte[] a = openBytes.stage(s, offset, length, 0);
+        int base = openBytes.base();
         int plain = openRtcpTransform.openRtcp(a, base, length, ssrc, eIndex);
         if (plain < 0) {
             return openCounters.fail(CipherStatus.AUTH_FAILED);
@@ -338,9 +304,7 @@ public final class SrtpContext implements PacketCipher {
             st = receiveStreams.findOrAdd(ssrc, replayWindow);
         }
         st.rtcpReplay.accept(index);
-        if (!heap) {
-            HeapBytes.copyOut(a, 8, s, offset + 8, plain - 8);
-        }
+        openBytes.unstage(a, 8, s, offset, plain - 8);
         return openCounters.ok(plain);
     }
 

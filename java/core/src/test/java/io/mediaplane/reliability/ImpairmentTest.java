@@ -365,7 +365,7 @@ class ImpairmentTest {
 
     // ---- the clip and the decoder ----
 
-    private static List<byte[]> splitAtDelimiters(byte[] stream) {
+    static List<byte[]> splitAtDelimiters(byte[] stream) {
         MemorySegment s = MemorySegment.ofArray(stream);
         long[] offsets = new long[1 << 16];
         int[] lengths = new int[1 << 16];

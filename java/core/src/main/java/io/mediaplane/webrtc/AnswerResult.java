@@ -1,0 +1,36 @@
+package io.mediaplane.webrtc;
+
+import java.util.List;
+
+/** The outcome of answering an offer: the answer and what it settled, or a refusal with a sentence for a person. */
+public sealed interface AnswerResult {
+
+    /**
+     * @param sdp               the answer text (CRLF line ends)
+     * @param remoteUfrag       the offerer's ICE username fragment
+     * @param remotePwd         the offerer's ICE password
+     * @param remoteFingerprints the certificate fingerprints the offerer's DTLS certificate must match
+     * @param localSetup        our DTLS role: {@link DtlsSetup#PASSIVE} (server) or {@link DtlsSetup#ACTIVE} (client)
+     * @param remoteCandidates  the offer's UDP candidates (possibly none: OBS gathers after the answer)
+     * @param media             the accepted media sections in offer order
+     */
+    record Answered(String sdp, String remoteUfrag, String remotePwd, List<Fingerprint> remoteFingerprints,
+                    DtlsSetup localSetup, List<IceCandidate> remoteCandidates, List<NegotiatedMedia> media)
+            implements AnswerResult {
+        public Answered {
+            remoteFingerprints = List.copyOf(remoteFingerprints);
+            remoteCandidates = List.copyOf(remoteCandidates);
+            media = List.copyOf(media);
+        }
+
+        public NegotiatedMedia video() {
+            return media.stream().filter(m -> m.codec().isVideo()).findFirst().orElse(null);
+        }
+
+        public NegotiatedMedia audio() {
+            return media.stream().filter(m -> !m.codec().isVideo()).findFirst().orElse(null);
+        }
+    }
+
+    record Refused(Refusal reason, String detail) implements AnswerResult { }
+}

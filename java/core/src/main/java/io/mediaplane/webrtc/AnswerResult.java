@@ -1,5 +1,7 @@
 package io.mediaplane.webrtc;
 
+import io.mediaplane.net.DtlsFingerprint;
+import io.mediaplane.net.DtlsRole;
 import java.util.List;
 
 /** The outcome of answering an offer: the answer and what it settled, or a refusal with a sentence for a person. */
@@ -10,12 +12,12 @@ public sealed interface AnswerResult {
      * @param remoteUfrag       the offerer's ICE username fragment
      * @param remotePwd         the offerer's ICE password
      * @param remoteFingerprints the certificate fingerprints the offerer's DTLS certificate must match
-     * @param localSetup        our DTLS role: {@link DtlsSetup#PASSIVE} (server) or {@link DtlsSetup#ACTIVE} (client)
+     * @param localRole         our DTLS role, from the offer's {@code a=setup} (RFC 8842 §5.3)
      * @param remoteCandidates  the offer's UDP candidates (possibly none: OBS gathers after the answer)
      * @param media             the accepted media sections in offer order
      */
-    record Answered(String sdp, String remoteUfrag, String remotePwd, List<Fingerprint> remoteFingerprints,
-                    DtlsSetup localSetup, List<IceCandidate> remoteCandidates, List<NegotiatedMedia> media)
+    record Answered(String sdp, String remoteUfrag, String remotePwd, List<DtlsFingerprint> remoteFingerprints,
+                    DtlsRole localRole, List<IceCandidate> remoteCandidates, List<NegotiatedMedia> media)
             implements AnswerResult {
         public Answered {
             remoteFingerprints = List.copyOf(remoteFingerprints);

@@ -2,6 +2,8 @@ package io.mediaplane.webrtc;
 
 import io.mediaplane.codec.H264ProfileLevelId;
 import io.mediaplane.codec.H264ProfileLevelId.Profile;
+import io.mediaplane.net.DtlsFingerprint;
+import io.mediaplane.net.DtlsRole;
 import io.mediaplane.stream.Codec;
 import io.mediaplane.stream.MediaKind;
 import java.net.Inet6Address;
@@ -36,7 +38,7 @@ public final class SdpAnswerer {
      * @param rtx        whether to negotiate RTX (only when retransmissions are served from a history)
      * @param transportCc whether to negotiate transport-wide congestion control feedback
      */
-    public record Local(String iceUfrag, String icePwd, Fingerprint fingerprint, List<InetSocketAddress> candidates,
+    public record Local(String iceUfrag, String icePwd, DtlsFingerprint fingerprint, List<InetSocketAddress> candidates,
                         String cname, boolean rtx, boolean transportCc) {
         public Local {
             candidates = List.copyOf(candidates);
@@ -99,15 +101,16 @@ public final class SdpAnswerer {
             return new AnswerResult.Refused(Refusal.MALFORMED,
                     "The offer's ice-ufrag or ice-pwd is not 4 / 22 to 256 ice-chars (RFC 8839 §5.4).");
         }
-        List<Fingerprint> fingerprints = first.fingerprints();
+        List<DtlsFingerprint> fingerprints = first.fingerprints();
         if (fingerprints.isEmpty()) {
             return new AnswerResult.Refused(Refusal.MALFORMED,
                     "The offer has no usable a=fingerprint for DTLS (RFC 8122 §5).");
         }
-        DtlsSetup offeredSetup = first.setup() == null ? DtlsSetup.ACTPASS : first.setup();
-        DtlsSetup localSetup = offeredSetup.answerTo();
-        if (localSetup == null) {
-            return unsupported("The offer's a=setup:holdconn leaves no DTLS role to take.");
+        DtlsRole localSetup;
+        try {
+            localSetup = DtlsRole.answering(first.setup());
+        } catch (IllegalArgumentException e) {
+            return unsupported("The offer's a=setup:" + first.setup() + " leaves no DTLS role to take (RFC 4145 §4).");
         }
         List<String> bundle = offer.bundleMids();
 
@@ -386,7 +389,7 @@ public final class SdpAnswerer {
         sdp.append("a=inactive\r\n");
     }
 
-    private void writeSection(StringBuilder sdp, SdpMedia m, NegotiatedMedia n, DtlsSetup setup, boolean viewer,
+    private void writeSection(StringBuilder sdp, SdpMedia m, NegotiatedMedia n, DtlsRole setup, boolean viewer,
                               String streamId) {
         InetSocketAddress a = primaryAddress();
         sdp.append("m=").append(m.kind()).append(' ').append(a.getPort()).append(' ').append(m.proto()).append(' ')
@@ -401,8 +404,8 @@ public final class SdpAnswerer {
         }
         sdp.append("a=ice-ufrag:").append(local.iceUfrag()).append("\r\n");
         sdp.append("a=ice-pwd:").append(local.icePwd()).append("\r\n");
-        sdp.append("a=fingerprint:").append(local.fingerprint().value()).append("\r\n");
-        sdp.append("a=setup:").append(setup.attribute()).append("\r\n");
+        sdp.append("a=fingerprint:").append(local.fingerprint().toSdp()).append("\r\n");
+        sdp.append("a=setup:").append(setup.sdpSetup()).append("\r\n");
         sdp.append("a=").append(n.direction().attribute()).append("\r\n");
         sdp.append("a=rtcp-mux\r\na=rtcp-mux-only\r\n");
         if (n.rtcpReducedSize()) {

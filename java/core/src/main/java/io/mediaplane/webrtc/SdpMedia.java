@@ -1,5 +1,6 @@
 package io.mediaplane.webrtc;
 
+import io.mediaplane.net.DtlsFingerprint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,25 +114,25 @@ public final class SdpMedia {
     }
 
     /** Fingerprints of this section, else of the session (several are allowed, RFC 8122 §5). */
-    public List<Fingerprint> fingerprints() {
+    public List<DtlsFingerprint> fingerprints() {
         List<String> values = attributes("fingerprint");
         if (values.isEmpty()) {
             values = session.attributes("fingerprint");
         }
-        List<Fingerprint> out = new ArrayList<>();
+        List<DtlsFingerprint> out = new ArrayList<>();
         for (String v : values) {
-            Fingerprint f = Fingerprint.parse(v);
-            if (f != null) {
-                out.add(f);
+            try {
+                out.add(DtlsFingerprint.parse(v));
+            } catch (IllegalArgumentException unusable) {
+                // an unknown hash function or a malformed digest: this one cannot authenticate anything
             }
         }
         return out;
     }
 
-    /** The DTLS role, or null if absent (then RFC 5763 §5 makes the offerer actpass). */
-    public DtlsSetup setup() {
-        String v = orSession("setup");
-        return v == null ? null : DtlsSetup.ofAttribute(v);
+    /** The {@code a=setup} value (RFC 4145 §4), or null if absent (then RFC 5763 §5 makes the offerer actpass). */
+    public String setup() {
+        return orSession("setup");
     }
 
     public boolean rtcpMux() {

@@ -73,7 +73,7 @@ class SdpAnswererTest {
                 .doesNotContain("transport-cc");
         assertThat(a.audio().codec()).isEqualTo(Codec.OPUS);
         assertThat(a.audio().payloadType()).isEqualTo(111);
-        assertThat(a.localSetup()).isEqualTo(DtlsSetup.PASSIVE);
+        assertThat(a.localRole()).isEqualTo(io.mediaplane.net.DtlsRole.SERVER);
         assertThat(a.remoteCandidates()).extracting(IceCandidate::address)
                 .containsExactly("127.0.0.1", "192.0.2.2", "::1", "fd00::2");
     }
@@ -101,7 +101,7 @@ class SdpAnswererTest {
     void ffmpegPassiveOfferMakesUsTheDtlsClient() {
         AnswerResult.Answered a = answered(SdpFixtures.answerer(true)
                 .answerPublisher(SdpFixtures.offer("ffmpeg-8.1-publish.sdp")));
-        assertThat(a.localSetup()).isEqualTo(DtlsSetup.ACTIVE);
+        assertThat(a.localRole()).isEqualTo(io.mediaplane.net.DtlsRole.CLIENT);
         assertThat(a.sdp()).contains("a=setup:active\r\n");
         assertThat(a.video().codec()).isEqualTo(Codec.H264);
         assertThat(a.video().remoteSsrc()).isEqualTo(2367752187L);

@@ -27,7 +27,7 @@ final class SdpFixtures {
         }
     }
 
-    static final Fingerprint LOCAL_FINGERPRINT = new Fingerprint("sha-256",
+    static final io.mediaplane.net.DtlsFingerprint LOCAL_FINGERPRINT = new io.mediaplane.net.DtlsFingerprint("sha-256",
             HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"));
 
     static SdpAnswerer answerer(boolean rtx) {

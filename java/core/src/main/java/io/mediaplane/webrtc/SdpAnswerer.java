@@ -452,13 +452,18 @@ public final class SdpAnswerer {
                 ssrcLines(sdp, n.localRtxSsrc(), streamId, track);
             }
         }
-        int priority = 0;
-        for (InetSocketAddress c : local.candidates()) {
-            // RFC 8445 §5.1.2.1 with type preference 126 (host) and a local preference falling per address
-            long prio = (126L << 24) | ((65535L - priority) << 8) | 255;
-            sdp.append("a=candidate:").append(priority + 1).append(" 1 udp ").append(prio).append(' ')
+        writeCandidates(sdp, local.candidates());
+    }
+
+    /** Host candidates for our addresses (RFC 8839 §5.1) and {@code a=end-of-candidates}: a lite agent has no others. */
+    static void writeCandidates(StringBuilder sdp, List<InetSocketAddress> candidates) {
+        int n = 0;
+        for (InetSocketAddress c : candidates) {
+            // RFC 8445 §5.1.2.1: type preference 126 (host), local preference falling per address, component 1
+            long priority = (126L << 24) | ((65535L - n) << 8) | 255;
+            sdp.append("a=candidate:").append(n + 1).append(" 1 udp ").append(priority).append(' ')
                     .append(c.getAddress().getHostAddress()).append(' ').append(c.getPort()).append(" typ host\r\n");
-            priority++;
+            n++;
         }
         sdp.append("a=end-of-candidates\r\n");
     }

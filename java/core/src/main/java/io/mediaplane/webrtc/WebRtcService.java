@@ -79,6 +79,8 @@ public final class WebRtcService implements AutoCloseable {
     private final ConcurrentHashMap<String, WebRtcSession> sessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final String cname;
+    private final java.util.EnumMap<TransportEndReason, java.util.concurrent.atomic.LongAdder> ended =
+            new java.util.EnumMap<>(TransportEndReason.class);
 
     private WebRtcService(Config config, MediaPort port) {
         this.config = config;
@@ -98,6 +100,9 @@ public final class WebRtcService implements AutoCloseable {
         this.candidates = List.copyOf(c);
         this.fingerprint = port.options().certificate().fingerprint();
         this.cname = "mediaplane-" + randomToken(6);
+        for (TransportEndReason r : TransportEndReason.values()) {
+            ended.put(r, new java.util.concurrent.atomic.LongAdder());
+        }
     }
 
     /** Opens the media port and returns the service on it; {@link #close()} closes both. */
@@ -296,7 +301,13 @@ public final class WebRtcService implements AutoCloseable {
         return true;
     }
 
+    /** Sessions whose transport ended for {@code reason} (DELETE counts as {@link TransportEndReason#CLOSED_LOCALLY}). */
+    public long sessionsEnded(TransportEndReason reason) {
+        return ended.get(reason).sum();
+    }
+
     void transportEnded(WebRtcSession s, TransportEndReason reason) {
+        ended.get(reason).increment();
         if (sessions.containsKey(s.id())) {
             LOG.info(() -> s + " ended: " + reason.meaning());
             delete(s.id());

@@ -63,6 +63,7 @@ public final class Ffmpeg8 {
             Files.deleteIfExists(part);
             fail("could not fetch " + URL + " (HTTP " + r.statusCode() + " or SHA-1 mismatch)");
         }
+        Files.setPosixFilePermissions(part, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Files.move(part, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return jar;
     }

@@ -1,5 +1,8 @@
 package io.mediaplane.server.http;
 
+import io.mediaplane.stream.FramePool;
+import io.mediaplane.stream.StreamRegistry;
+import io.mediaplane.webrtc.StreamKernelFeed;
 import io.mediaplane.webrtc.WebRtcService;
 import java.net.URI;
 import org.eclipse.jetty.server.Server;
@@ -7,8 +10,9 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The embeddable WHIP/WHEP server: one HTTP listener (Jetty) and one media UDP port ({@link WebRtcService}).
- * Tests start it on loopback with ephemeral ports; {@link #close()} stops both and frees every session.
+ * The embeddable WHIP/WHEP server: one HTTP listener (Jetty), one media UDP port ({@link WebRtcService}) and the
+ * stream kernel every publisher's depacketized frames go to ({@code webrtc/<room>}, with its GOP cache). Tests
+ * start it on loopback with ephemeral ports; {@link #close()} stops everything and frees every session.
  */
 public final class MediaServer implements AutoCloseable {
     /**
@@ -32,15 +36,32 @@ public final class MediaServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final WebRtcService webrtc;
+    private final StreamRegistry streams;
+    private final FramePool frames;
 
-    private MediaServer(Server server, ServerConnector connector, WebRtcService webrtc) {
+    private MediaServer(Server server, ServerConnector connector, WebRtcService webrtc, StreamRegistry streams,
+                        FramePool frames) {
         this.server = server;
         this.connector = connector;
         this.webrtc = webrtc;
+        this.streams = streams;
+        this.frames = frames;
     }
 
     public static MediaServer start(Config config) throws Exception {
-        WebRtcService webrtc = WebRtcService.start(config.webrtc());
+        StreamRegistry streams = new StreamRegistry();
+        // Opus packets, VP8/H264 delta frames, keyframes; larger ones come from the pool's overflow
+        FramePool frames = FramePool.nativeMemory(new FramePool.SizeClass(1024, 1024),
+                new FramePool.SizeClass(32 * 1024, 512), new FramePool.SizeClass(256 * 1024, 64));
+        WebRtcService webrtc;
+        try {
+            webrtc = WebRtcService.start(config.webrtc().feeds() != null ? config.webrtc()
+                    : config.webrtc().withFeeds(StreamKernelFeed.into(streams, frames)));
+        } catch (Exception e) {
+            streams.close();
+            frames.close();
+            throw e;
+        }
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("http");
         Server server = new Server(threads);
@@ -54,9 +75,11 @@ public final class MediaServer implements AutoCloseable {
         } catch (Exception e) {
             webrtc.close();
             server.stop();
+            streams.close();
+            frames.close();
             throw e;
         }
-        return new MediaServer(server, connector, webrtc);
+        return new MediaServer(server, connector, webrtc, streams, frames);
     }
 
     public int httpPort() {
@@ -73,6 +96,11 @@ public final class MediaServer implements AutoCloseable {
         return webrtc;
     }
 
+    /** The stream kernel the publishers feed ({@link StreamKernelFeed#APPLICATION}/room). */
+    public StreamRegistry streams() {
+        return streams;
+    }
+
     public int mediaPort() {
         return webrtc.port().localAddress().getPort();
     }
@@ -83,6 +111,8 @@ public final class MediaServer implements AutoCloseable {
             server.stop();
         } finally {
             webrtc.close();
+            streams.close();
+            frames.close();
         }
     }
 }

@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mediaplane.testing.Chromium;
 import io.mediaplane.testing.PageServer;
+import io.mediaplane.stream.Codec;
+import io.mediaplane.stream.Frame;
+import io.mediaplane.stream.StreamKey;
+import io.mediaplane.stream.Subscription;
+import io.mediaplane.webrtc.StreamKernelFeed;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +60,38 @@ class ChromiumWhipWhepInteropTest {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
+    /** The stream kernel got the publisher's frames: a late subscriber's first video frame is a cached keyframe. */
+    private void assertLateJoinerStartsFromTheGopCache(String room, String codec) throws Exception {
+        List<Frame> firstVideo = new ArrayList<>();
+        List<Boolean> replayed = new ArrayList<>();
+        try (Subscription sub = server.streams().subscribe(StreamKey.of(StreamKernelFeed.APPLICATION, room))) {
+            for (int i = 0; i < 200 && firstVideo.isEmpty(); i++) {
+                sub.poll((frame, seq, replay) -> {
+                    if (firstVideo.isEmpty() && frame.codec().isVideo()) {
+                        firstVideo.add(frame.retain());
+                        replayed.add(replay);
+                    }
+                }, 64);
+                Thread.sleep(10);
+            }
+        }
+        assertThat(firstVideo).hasSize(1);
+        Frame f = firstVideo.getFirst();
+        try {
+            assertThat(f.codec().name()).isEqualTo(codec.substring(6));
+            assertThat(f.isKeyframe()).isTrue();
+            assertThat(replayed.getFirst()).isTrue();
+            if (f.codec() == Codec.H264) {
+                byte[] b = f.toArray();
+                // Annex-B start code, then the SPS the depacketizer put in front of the IDR
+                assertThat(b[0] == 0 && b[1] == 0 && (b[2] == 1 || b[2] == 0 && b[3] == 1)).isTrue();
+                assertThat(b[b[2] == 1 ? 3 : 4] & 0x1F).isEqualTo(7);
+            }
+        } finally {
+            f.release();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"video/H264", "video/VP8"})
     void chromiumPublishesAndTwoChromiumViewersDecode(String codec) throws Exception {
@@ -83,6 +122,8 @@ class ChromiumWhipWhepInteropTest {
             assertThat(v.path("frameWidth").asInt()).isEqualTo(out.path("frameWidth").asInt()).isPositive();
             assertThat(v.path("frameHeight").asInt()).isEqualTo(out.path("frameHeight").asInt()).isPositive();
         }
+
+        assertLateJoinerStartsFromTheGopCache(room, codec);
 
         assertThat(tab.eval("stop('v1')").asInt()).isEqualTo(200);
         assertThat(tab.eval("stop('v2')").asInt()).isEqualTo(200);

@@ -1,11 +1,16 @@
 package io.mediaplane.webrtc;
 
+import io.mediaplane.buffer.PacketBuffer;
+import io.mediaplane.buffer.PacketPool;
+import io.mediaplane.codec.PacketSink;
+import io.mediaplane.crypto.SrtpContext;
 import io.mediaplane.net.PeerTransport;
 import io.mediaplane.net.TransportState;
-import io.mediaplane.crypto.SrtpContext;
+import io.mediaplane.reliability.RetransmissionHistory;
 import io.mediaplane.rtp.PacketStatus;
 import io.mediaplane.rtp.RtcpCompound;
 import io.mediaplane.rtp.RtcpFeedback;
+import io.mediaplane.rtp.RtcpNack;
 import io.mediaplane.rtp.RtcpPacketType;
 import io.mediaplane.rtp.RtpHeader;
 import io.mediaplane.rtp.RtpPacket;
@@ -17,7 +22,9 @@ import java.util.concurrent.atomic.LongAdder;
  * A WHEP viewer. Each forwarded packet is written anew into this viewer's own buffer: a fresh RTP header with
  * the viewer's payload type, SSRC, sequence number and timestamp ({@link TrackRewriter}), the publisher's
  * payload copied after it, then SRTP-sealed in place and sent. The shared packet is never written. Video is
- * gated until a keyframe starts, so the first picture a viewer gets is decodable.
+ * gated until a keyframe starts, so the first picture a viewer gets is decodable. Sent video is kept, in the
+ * clear, in a {@link RetransmissionHistory}: the viewer's NACKs (RFC 4585 §6.2.1) are answered from it, over RTX
+ * (RFC 4588) when the viewer negotiated it.
  */
 public final class ViewerSession extends WebRtcSession {
     private static final int[] NO_CSRCS = new int[0];
@@ -30,6 +37,13 @@ public final class ViewerSession extends WebRtcSession {
     private final MemorySegment outSegment = MemorySegment.ofArray(out);
     private final Keyframes keyframes = new Keyframes();
     private final RtcpCompound compound = new RtcpCompound(true);
+    private final RtcpNack nack = new RtcpNack();
+    /** Sent video for retransmission; heap slots, so it needs no closing and the session's GC frees it. */
+    private final RetransmissionHistory history;
+    private final PacketSink resend = this::resend;
+    /** Seals and sends one packet of ours; the transport's SRTP by default, replaced by tests of the wiring. */
+    private Egress egress = this::sealAndSend;
+    final LongAdder retransmitted = new LongAdder();
     final LongAdder rtpSent = new LongAdder();
     final LongAdder rtpSkipped = new LongAdder();
     final LongAdder sendFailures = new LongAdder();
@@ -55,6 +69,44 @@ public final class ViewerSession extends WebRtcSession {
         super(id, room, negotiated, etag, service);
         this.video = negotiated.video() == null ? null : new Track(negotiated.video(), random);
         this.audio = negotiated.audio() == null ? null : new Track(negotiated.audio(), random);
+        NegotiatedMedia v = negotiated.video();
+        if (v != null && v.nack()) {
+            history = new RetransmissionHistory(PacketPool.heap(HISTORY_PACKETS + 32, BUFFER), HISTORY_PACKETS,
+                    RetransmissionHistory.DEFAULT_MAX_AGE_NANOS);
+            if (v.rtxPayloadType() >= 0) {
+                history.rtx(v.rtxPayloadType(), (int) v.localRtxSsrc(), random.nextInt(0x10000));
+            }
+        } else {
+            history = null;
+        }
+    }
+
+    /** About 2 s of 2.5 Mbit/s video in 1200-byte packets. */
+    static final int HISTORY_PACKETS = 512;
+
+    /** Seals an RTP packet of ours at {@code [0, length)} of {@code s} (room up to {@code capacity}) and sends it. */
+    @FunctionalInterface
+    interface Egress {
+        /** @return false when it could not be sealed or sent (counted by the caller) */
+        boolean send(MemorySegment s, long offset, int length, int capacity);
+    }
+
+    void egress(Egress e) {
+        egress = e;
+    }
+
+    public long retransmitted() {
+        return retransmitted.sum();
+    }
+
+    private boolean sealAndSend(MemorySegment s, long offset, int length, int capacity) {
+        PeerTransport t = transport;
+        SrtpContext srtp = t == null ? null : t.srtp();
+        if (srtp == null) {
+            return false;
+        }
+        int sealed = srtp.sealRtp(s, offset, length, capacity);
+        return sealed >= 0 && t.send(s, offset, sealed) >= 0;
     }
 
     @Override
@@ -68,17 +120,23 @@ public final class ViewerSession extends WebRtcSession {
 
     /** On the media port thread: one publisher packet of {@code media}. */
     void forward(PublisherSession from, NegotiatedMedia media, RtpPacket p) {
-        Track track = media.codec().isVideo() ? video : audio;
         PeerTransport t = transport;
-        if (track == null || t == null || t.state() != TransportState.CONNECTED) {
+        if (t == null || t.state() != TransportState.CONNECTED || t.srtp() == null) {
             return;
         }
-        SrtpContext srtp = t.srtp();
-        if (srtp == null || track.media.codec() != media.codec()) {
+        write(from.generation(), media, p, t.srtp().maxOverhead());
+    }
+
+    /** Rewrites {@code p} into this viewer's buffer and hands it to {@link #egress}; video is kept for NACKs. */
+    void write(int generation, NegotiatedMedia media, RtpPacket p, int sealOverhead) {
+        Track track = media.codec().isVideo() ? video : audio;
+        if (track == null) {
+            return;
+        }
+        if (track.media.codec() != media.codec()) {
             rtpSkipped.increment(); // a reconnecting publisher switched codec: this viewer cannot decode it
             return;
         }
-        int generation = from.generation();
         int payloadLength = p.payloadLength();
         if (media.codec().isVideo() && track.keyframeGeneration != generation) {
             if (!keyframes.startsKeyframe(media.codec(), p.segment(), p.payloadOffset(), payloadLength)) {
@@ -88,8 +146,7 @@ public final class ViewerSession extends WebRtcSession {
             }
             track.keyframeGeneration = generation;
         }
-        int room = BUFFER - RtpHeader.FIXED_LENGTH - srtp.maxOverhead();
-        if (payloadLength > room) {
+        if (payloadLength > BUFFER - RtpHeader.FIXED_LENGTH - sealOverhead) {
             rtpSkipped.increment();
             return;
         }
@@ -98,12 +155,28 @@ public final class ViewerSession extends WebRtcSession {
         int h = RtpHeader.write(outSegment, 0, p.marker(), track.media.payloadType(), seq, ts,
                 (int) track.media.localSsrc(), NO_CSRCS);
         MemorySegment.copy(p.segment(), p.payloadOffset(), outSegment, h, payloadLength);
-        int sealed = srtp.sealRtp(outSegment, 0, h + payloadLength, BUFFER);
-        if (sealed < 0 || t.send(outSegment, 0, sealed) < 0) {
+        int length = h + payloadLength;
+        if (track == video && history != null) {
+            history.store(outSegment, 0, length, System.nanoTime());
+        }
+        if (!egress.send(outSegment, 0, length, BUFFER)) {
             sendFailures.increment();
             return;
         }
         rtpSent.increment();
+    }
+
+    /** A retransmission from the history (a buffer of its pool, with tailroom for the SRTP tag). */
+    private void resend(PacketBuffer b) {
+        try {
+            if (egress.send(b.segment(), b.offset(), b.length(), b.length() + b.tailroom())) {
+                retransmitted.increment();
+            } else {
+                sendFailures.increment();
+            }
+        } finally {
+            b.release();
+        }
     }
 
     @Override
@@ -124,6 +197,9 @@ public final class ViewerSession extends WebRtcSession {
                 room().requestKeyframe();
             } else if (type == RtcpPacketType.RTPFB && compound.fmt() == RtcpFeedback.FMT_NACK) {
                 nacksReceived.increment();
+                if (history != null && compound.read(nack) == PacketStatus.OK) {
+                    history.onNack(nack, System.nanoTime(), resend);
+                }
             }
         }
     }

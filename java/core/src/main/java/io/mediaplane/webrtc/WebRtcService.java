@@ -151,7 +151,7 @@ public final class WebRtcService implements AutoCloseable {
                 return full("The server has reached its limit of " + config.maxSessions() + " sessions.");
             }
             IceCredentials local = IceCredentials.random();
-            AnswerResult a = answerer(local).answerPublisher(offer);
+            AnswerResult a = answerer(local, false).answerPublisher(offer);
             if (a instanceof AnswerResult.Refused r) {
                 return new SessionResult.Refused(r.reason(), r.detail());
             }
@@ -192,7 +192,7 @@ public final class WebRtcService implements AutoCloseable {
                     + " viewers.");
         }
         IceCredentials local = IceCredentials.random();
-        AnswerResult a = answerer(local).answerViewer(offer, publisher.negotiated().media());
+        AnswerResult a = answerer(local, true).answerViewer(offer, publisher.negotiated().media());
         if (a instanceof AnswerResult.Refused r) {
             return new SessionResult.Refused(r.reason(), r.detail());
         }
@@ -211,9 +211,13 @@ public final class WebRtcService implements AutoCloseable {
         return new SessionResult.Unavailable(503, RETRY_AFTER_SECONDS, sentence);
     }
 
-    private SdpAnswerer answerer(IceCredentials local) {
+    /**
+     * @param rtx viewers get RTX: we answer their NACKs from a history; publishers do not, as nothing NACKs them
+     *            yet and RTX would only bring their bandwidth probes
+     */
+    private SdpAnswerer answerer(IceCredentials local, boolean rtx) {
         return new SdpAnswerer(new SdpAnswerer.Local(local.ufrag(), local.pwd(), fingerprint, candidates, cname,
-                false, false), new SplittableRandom(secureRandom.nextLong()));
+                rtx, false), new SplittableRandom(secureRandom.nextLong()));
     }
 
     private boolean attach(WebRtcSession s, IceCredentials local, AnswerResult.Answered a) {

@@ -61,12 +61,7 @@ public final class SdpMedia {
 
     /** The first value of attribute {@code name}, or null. */
     public String attribute(String name) {
-        for (SdpAttribute a : attributes) {
-            if (a.name().equals(name)) {
-                return a.value() == null ? "" : a.value();
-            }
-        }
-        return null;
+        return SdpAttribute.first(attributes, name);
     }
 
     public boolean hasAttribute(String name) {
@@ -75,13 +70,7 @@ public final class SdpMedia {
 
     /** Every value of attribute {@code name}, in order. */
     public List<String> attributes(String name) {
-        List<String> out = new ArrayList<>();
-        for (SdpAttribute a : attributes) {
-            if (a.name().equals(name)) {
-                out.add(a.value() == null ? "" : a.value());
-            }
-        }
-        return out;
+        return SdpAttribute.all(attributes, name);
     }
 
     private String orSession(String name) {
@@ -95,13 +84,10 @@ public final class SdpMedia {
 
     /** The direction attribute of this section, else the session's, else sendrecv (RFC 8866 §6.7). */
     public Direction direction() {
-        for (SdpAttribute a : attributes) {
-            Direction d = Direction.ofAttribute(a.name());
-            if (d != null) {
-                return d;
-            }
+        Direction d = SdpAttribute.direction(attributes);
+        if (d == null) {
+            d = session.direction();
         }
-        Direction d = session.direction();
         return d != null ? d : Direction.SENDRECV;
     }
 
@@ -284,32 +270,28 @@ public final class SdpMedia {
     }
 
     static Integer number(String s, int min, int max) {
-        if (s.isEmpty() || s.length() > 10) {
-            return null;
-        }
-        long v = 0;
-        for (int i = 0; i < s.length(); i++) {
-            int d = s.charAt(i) - '0';
-            if (d < 0 || d > 9) {
-                return null;
-            }
-            v = v * 10 + d;
-        }
+        long v = decimal(s);
         return v < min || v > max ? null : (int) v;
     }
 
     static Long ssrc(String s) {
+        long v = decimal(s);
+        return v < 0 || v > 0xFFFF_FFFFL ? null : v;
+    }
+
+    /** Up to ten decimal digits as a number, else -1 (SDP numbers are unsigned, RFC 8866 §9). */
+    private static long decimal(String s) {
         if (s.isEmpty() || s.length() > 10) {
-            return null;
+            return -1;
         }
         long v = 0;
         for (int i = 0; i < s.length(); i++) {
             int d = s.charAt(i) - '0';
             if (d < 0 || d > 9) {
-                return null;
+                return -1;
             }
             v = v * 10 + d;
         }
-        return v > 0xFFFF_FFFFL ? null : v;
+        return v;
     }
 }

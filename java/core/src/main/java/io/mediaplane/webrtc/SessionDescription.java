@@ -45,33 +45,16 @@ public final class SessionDescription {
     }
 
     public String attribute(String name) {
-        for (SdpAttribute a : attributes) {
-            if (a.name().equals(name)) {
-                return a.value() == null ? "" : a.value();
-            }
-        }
-        return null;
+        return SdpAttribute.first(attributes, name);
     }
 
     public List<String> attributes(String name) {
-        List<String> out = new ArrayList<>();
-        for (SdpAttribute a : attributes) {
-            if (a.name().equals(name)) {
-                out.add(a.value() == null ? "" : a.value());
-            }
-        }
-        return out;
+        return SdpAttribute.all(attributes, name);
     }
 
     /** The session-level direction attribute, or null. */
     public Direction direction() {
-        for (SdpAttribute a : attributes) {
-            Direction d = Direction.ofAttribute(a.name());
-            if (d != null) {
-                return d;
-            }
-        }
-        return null;
+        return SdpAttribute.direction(attributes);
     }
 
     /** The mids of {@code a=group:BUNDLE} (RFC 9143 §7), empty without one. */

@@ -7,7 +7,6 @@ import io.mediaplane.net.MediaPort;
 import io.mediaplane.net.PortEvent;
 import io.mediaplane.net.TransportEndReason;
 import io.mediaplane.testing.Chromium;
-import io.mediaplane.testing.PageServer;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -25,32 +24,21 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChromiumNegativeInteropTest {
+    private BrowserRig rig;
     private MediaServer server;
-    private PageServer page;
-    private Chromium chromium;
     private Chromium.Page tab;
 
     @BeforeAll
     void start() throws Exception {
-        server = MediaServer.start(MediaServer.Config.loopback());
-        page = PageServer.serve("/web/whip-whep.html");
-        chromium = Chromium.start();
-        tab = chromium.open(page.url());
+        rig = BrowserRig.start(MediaServer.Config.loopback());
+        server = rig.server;
+        tab = rig.tab;
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (tab != null) {
-            tab.close();
-        }
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (page != null) {
-            page.close();
-        }
-        if (server != null) {
-            server.close();
+        if (rig != null) {
+            rig.close();
         }
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mediaplane.testing.Chromium;
-import io.mediaplane.testing.PageServer;
 import io.mediaplane.stream.Codec;
 import io.mediaplane.stream.Frame;
 import io.mediaplane.stream.StreamKey;
@@ -27,32 +26,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChromiumWhipWhepInteropTest {
     private static final String KEY = "publish-key-3f7a";
+    private BrowserRig rig;
     private MediaServer server;
-    private PageServer page;
-    private Chromium chromium;
     private Chromium.Page tab;
 
     @BeforeAll
     void start() throws Exception {
-        server = MediaServer.start(MediaServer.Config.loopback().withAuth(BearerAuth.open().withGlobalPublishKey(KEY)));
-        page = PageServer.serve("/web/whip-whep.html");
-        chromium = Chromium.start();
-        tab = chromium.open(page.url());
+        rig = BrowserRig.start(MediaServer.Config.loopback().withAuth(BearerAuth.open().withGlobalPublishKey(KEY)));
+        server = rig.server;
+        tab = rig.tab;
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (tab != null) {
-            tab.close();
-        }
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (page != null) {
-            page.close();
-        }
-        if (server != null) {
-            server.close();
+        if (rig != null) {
+            rig.close();
         }
     }
 
@@ -108,6 +96,10 @@ class ChromiumWhipWhepInteropTest {
             JsonNode v = tab.eval("view('" + viewer + "', " + js(whep) + ")");
             assertThat(v.path("status").asInt()).as("WHEP POST: %s", v).isEqualTo(201);
         }
+        // reported, not asserted: how long a joining viewer waits for its first picture (coalesced PLI start)
+        int join1 = tab.eval("joinToFirstFrame('v1', 30000)").asInt();
+        int join2 = tab.eval("joinToFirstFrame('v2', 30000)").asInt();
+        System.out.printf("%s: join to first decoded frame %d ms and %d ms%n", codec, join1, join2);
         JsonNode v1 = tab.eval("decoded('v1', 30, 30000)");
         JsonNode v2 = tab.eval("decoded('v2', 30, 30000)");
         JsonNode out = tab.eval("outbound('pub')");

@@ -3,7 +3,6 @@ package io.mediaplane.webrtc;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -11,13 +10,9 @@ import java.util.concurrent.atomic.LongAdder;
  * goes; a new publisher starts a new {@link #generation()} and every viewer re-anchors its numbering on it.
  */
 public final class Room {
-    /** Keyframe requests closer together than this are one request (the encoder is already producing one). */
-    static final long KEYFRAME_COALESCE_NANOS = 500_000_000L;
-
     private final String name;
     private final CopyOnWriteArrayList<ViewerSession> viewers = new CopyOnWriteArrayList<>();
     private final AtomicInteger generation = new AtomicInteger();
-    private final AtomicLong lastKeyframeRequest = new AtomicLong(System.nanoTime() - KEYFRAME_COALESCE_NANOS * 4);
     private volatile PublisherSession publisher;
     final LongAdder keyframeRequestsSent = new LongAdder();
     final LongAdder keyframeRequestsCoalesced = new LongAdder();
@@ -75,24 +70,18 @@ public final class Room {
     }
 
     /**
-     * Asks the publisher for a keyframe (PLI, or FIR when only that was negotiated), unless one was asked within
-     * {@link #KEYFRAME_COALESCE_NANOS}: many viewers' PLI/FIR and late joins become one upstream request.
+     * Asks the publisher for a keyframe for a viewer (a PLI/FIR it sent, a late join, a gate after a publisher
+     * switch). Many viewers' asks within one outstanding request become that one request upstream.
      */
     void requestKeyframe() {
         PublisherSession p = publisher;
         if (p == null) {
             return;
         }
-        long now = System.nanoTime();
-        long last = lastKeyframeRequest.get();
-        if (now - last < KEYFRAME_COALESCE_NANOS || !lastKeyframeRequest.compareAndSet(last, now)) {
-            keyframeRequestsCoalesced.increment();
-            return;
-        }
-        if (p.requestKeyframe()) {
-            keyframeRequestsSent.increment();
-        } else {
-            lastKeyframeRequest.set(last); // not sent (not connected yet): let the next ask try again
+        switch (p.requestKeyframe()) {
+            case SENT -> keyframeRequestsSent.increment();
+            case COALESCED -> keyframeRequestsCoalesced.increment();
+            case NOT_POSSIBLE -> { }
         }
     }
 

@@ -21,7 +21,7 @@ public abstract sealed class WebRtcSession implements TransportListener permits 
     private final WebRtcService service;
     private volatile String etag;
     volatile PeerTransport transport;
-    private final byte[] rtcpOut = new byte[256];
+    private final byte[] rtcpOut = new byte[1500]; // RR + report block + a NACK of up to 256 entries + SRTCP trailer
     private final MemorySegment rtcpSegment = MemorySegment.ofArray(rtcpOut);
     final LongAdder rtcpSent = new LongAdder();
     final LongAdder rtcpSendFailures = new LongAdder();

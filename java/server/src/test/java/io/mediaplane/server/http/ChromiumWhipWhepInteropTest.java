@@ -116,6 +116,9 @@ class ChromiumWhipWhepInteropTest {
         }
 
         assertLateJoinerStartsFromTheGopCache(room, codec);
+        JsonNode rr = tab.eval("remoteInbound('pub', 5000)");
+        assertThat(rr.isObject()).as("the publisher got our receiver reports: %s", rr).isTrue();
+        assertThat(rr.path("packetsLost").asInt()).isZero();
 
         assertThat(tab.eval("stop('v1')").asInt()).isEqualTo(200);
         assertThat(tab.eval("stop('v2')").asInt()).isEqualTo(200);

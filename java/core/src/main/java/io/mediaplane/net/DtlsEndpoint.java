@@ -245,6 +245,7 @@ final class DtlsEndpoint {
 
     // ---------------------------------------------------------------- server
 
+    @SuppressWarnings({"rawtypes", "unchecked"}) // bctls' extension API is raw Hashtable
     private final class Server extends DefaultTlsServer {
         private final BcTlsCrypto crypto;
         private SrtpProfile selected;
@@ -308,7 +309,6 @@ final class DtlsEndpoint {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public Hashtable getServerExtensions() throws IOException {
             Hashtable ext = super.getServerExtensions();
             if (ext == null) {
@@ -333,6 +333,7 @@ final class DtlsEndpoint {
 
     // ---------------------------------------------------------------- client
 
+    @SuppressWarnings({"rawtypes", "unchecked"})
     private final class Client extends DefaultTlsClient {
         private final BcTlsCrypto crypto;
         private SrtpProfile selected;
@@ -359,7 +360,6 @@ final class DtlsEndpoint {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public Hashtable getClientExtensions() throws IOException {
             Hashtable ext = super.getClientExtensions();
             if (ext == null) {

@@ -75,7 +75,7 @@ final class DtlsEndpoint {
     };
 
     private final PeerTransport owner;
-    private final DtlsCertificate certificate;
+    private final java.util.function.Supplier<DtlsCertificate> certificate;
     private final Duration handshakeTimeout;
     private final ArrayBlockingQueue<byte[]> inbound = new ArrayBlockingQueue<>(QUEUE);
     private final Object lock = new Object();
@@ -88,7 +88,8 @@ final class DtlsEndpoint {
     private volatile boolean peerClosed;
     private volatile boolean handshakeDone;
 
-    DtlsEndpoint(PeerTransport owner, DtlsCertificate certificate, Duration handshakeTimeout) {
+    DtlsEndpoint(PeerTransport owner, java.util.function.Supplier<DtlsCertificate> certificate,
+            Duration handshakeTimeout) {
         this.owner = owner;
         this.certificate = certificate;
         this.handshakeTimeout = handshakeTimeout;
@@ -195,8 +196,9 @@ final class DtlsEndpoint {
     // ---------------------------------------------------------------- shared by server and client
 
     private TlsCredentialedSigner signer(TlsContext context, BcTlsCrypto crypto) throws IOException {
-        TlsCertificate c = crypto.createCertificate(certificate.derShared());
-        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, certificate.privateKey(),
+        DtlsCertificate ours = certificate.get();
+        TlsCertificate c = crypto.createCertificate(ours.derShared());
+        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, ours.privateKey(),
                 new Certificate(new TlsCertificate[] {c}),
                 new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
     }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -52,9 +51,8 @@ public final class MediaPort implements AutoCloseable {
     // receive-thread state
     private final DatagramBatch receiveBatch;
     private final byte[] receiveArray;
-    private final StunMessage stun = new StunMessage();
-    private final StunWriter stunWriter = new StunWriter();
-    private final byte[] stunOut = new byte[512];
+    private final IceLiteAgent ice = new IceLiteAgent(byUfrag::get, counters);
+    private final byte[] stunOut = new byte[IceLiteAgent.MAX_RESPONSE];
     private PeerAddress lastAddress;
     private PeerTransport lastTransport;
     private long lastConsentCheck;
@@ -310,7 +308,13 @@ public final class MediaPort implements AutoCloseable {
         MemorySegment slab = receiveBatch.slab();
         PacketKind kind = PacketKind.of(slab, off, len);
         switch (kind) {
-            case STUN -> handleStun(i, off, len, now);
+            case STUN -> {
+                PeerAddress from = receiveBatch.address(i);
+                int n = ice.handle(receiveArray, off, len, from, now, stunOut);
+                if (n > 0) {
+                    send(from, stunOut, 0, n);
+                }
+            }
             case DTLS, RTP, RTCP -> {
                 PeerTransport t = bySource(i);
                 if (t == null) {
@@ -343,80 +347,6 @@ public final class MediaPort implements AutoCloseable {
             lastTransport = t;
         }
         return t;
-    }
-
-    /**
-     * A STUN datagram (RFC 8445 §7.3, RFC 8489 §6.3): binding requests for a registered ufrag are authenticated
-     * and answered; everything else is dropped.
-     */
-    private void handleStun(int i, int off, int len, long now) {
-        StunStatus st = stun.parse(receiveArray, off, len);
-        if (!st.ok()) {
-            counters.count(PortEvent.STUN_MALFORMED);
-            return;
-        }
-        if (!stun.isBindingRequest()) {
-            // indications are keepalives (RFC 8445 §11) and responses answer requests we never send
-            counters.count(PortEvent.STUN_UNSUPPORTED);
-            return;
-        }
-        if (stun.hasFingerprint() && !stun.verifyFingerprint()) {
-            counters.count(PortEvent.STUN_BAD_FINGERPRINT); // RFC 8489 §7.3: discard silently
-            return;
-        }
-        String ufrag = stun.usernameLocalPart();
-        PeerTransport t = ufrag == null ? null : byUfrag.get(ufrag);
-        if (t == null) {
-            counters.count(ufrag == null ? PortEvent.STUN_BAD_USERNAME : PortEvent.STUN_NO_SESSION);
-            return;
-        }
-        PeerAddress from = receiveBatch.address(i);
-        IceCredentials local = t.localCredentials();
-        IceCredentials remote = t.remoteCredentials();
-        if (!stun.hasIntegrity()) {
-            t.count(PortEvent.STUN_BAD_INTEGRITY);
-            replyError(from, Stun.ERROR_BAD_REQUEST, "Bad Request", null);
-            return;
-        }
-        byte[] key = local.pwd().getBytes(StandardCharsets.UTF_8);
-        if (!stun.verifyIntegrity(key)) {
-            t.count(PortEvent.STUN_BAD_INTEGRITY);
-            replyError(from, Stun.ERROR_UNAUTHORIZED, "Unauthorized", null);
-            return;
-        }
-        if (!stun.usernameIs(local.ufrag(), remote.ufrag())) {
-            t.count(PortEvent.STUN_BAD_USERNAME);
-            replyError(from, Stun.ERROR_UNAUTHORIZED, "Unauthorized", key);
-            return;
-        }
-        if (stun.unknownComprehensionRequired() >= 0) {
-            t.count(PortEvent.STUN_MALFORMED);
-            replyError(from, Stun.ERROR_UNKNOWN_ATTRIBUTE, "Unknown Attribute", key);
-            return;
-        }
-        if (stun.has(Stun.ICE_CONTROLLED)) {
-            // a lite agent is always controlled; a full peer must take the controlling role (RFC 8445 §6.1.1,
-            // §7.3.1.1): tell it so
-            t.count(PortEvent.STUN_ROLE_CONFLICT);
-            replyError(from, Stun.ERROR_ROLE_CONFLICT, "Role Conflict", key);
-            return;
-        }
-        stunWriter.start(stunOut, 0, Stun.BINDING_SUCCESS, receiveArray, stun.transactionIdOffset())
-                .xorMappedAddress(from).messageIntegrity(key).fingerprint();
-        send(from, stunOut, 0, stunWriter.length());
-        t.count(PortEvent.STUN_ANSWERED);
-        t.onBindingRequest(from, stun.useCandidate(), now);
-    }
-
-    /** An error response (RFC 8489 §6.3.1.1); with integrity when the request authenticated. */
-    private void replyError(PeerAddress to, int code, String reason, byte[] key) {
-        stunWriter.start(stunOut, 0, Stun.BINDING_ERROR, receiveArray, stun.transactionIdOffset())
-                .errorCode(code, reason);
-        if (key != null) {
-            stunWriter.messageIntegrity(key);
-        }
-        stunWriter.fingerprint();
-        send(to, stunOut, 0, stunWriter.length());
     }
 
     @Override

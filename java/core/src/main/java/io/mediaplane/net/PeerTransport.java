@@ -57,7 +57,7 @@ public final class PeerTransport implements AutoCloseable {
         this.remoteFingerprint = config.remoteFingerprint();
         this.srtpProfiles = config.srtpProfiles();
         this.lastConsentNanos = now;
-        this.dtls = new DtlsEndpoint(this, port.options().certificate(), port.options().handshakeTimeout());
+        this.dtls = new DtlsEndpoint(this, port.options()::certificate, port.options().handshakeTimeout());
     }
 
     // ---------------------------------------------------------------- public API

@@ -176,11 +176,17 @@ class IceLiteTest {
         assertThat(transport.state()).isEqualTo(TransportState.CONNECTING);
         assertThat(transport.remoteAddress()).isEqualTo(peer.address());
         assertThat(port.addressMappingCount()).isEqualTo(1);
+        // a flood overflows the socket buffer (the kernel drops some); every datagram that arrived has exactly one
+        // outcome, and each kind of junk was seen
         PortCounters c = port.counters();
-        assertThat(c.get(PortEvent.STUN_NO_SESSION)).isEqualTo(500);
-        assertThat(c.get(PortEvent.STUN_BAD_INTEGRITY)).isEqualTo(500);
-        assertThat(c.get(PortEvent.UNKNOWN_SENDER) + c.get(PortEvent.UNKNOWN_KIND) + c.get(PortEvent.STUN_MALFORMED)
-                + c.get(PortEvent.STUN_UNSUPPORTED) + c.get(PortEvent.STUN_BAD_USERNAME)).isEqualTo(1000);
+        long outcomes = c.snapshot().values().stream().mapToLong(Long::longValue).sum();
+        assertThat(outcomes).isEqualTo(port.socketCounters().datagramsReceived());
+        assertThat(c.get(PortEvent.STUN_ANSWERED)).isEqualTo(2);
+        assertThat(c.get(PortEvent.STUN_NO_SESSION)).isPositive();
+        assertThat(c.get(PortEvent.STUN_BAD_INTEGRITY)).isPositive();
+        assertThat(c.get(PortEvent.UNKNOWN_SENDER)).isPositive();
+        assertThat(c.get(PortEvent.UNKNOWN_KIND) + c.get(PortEvent.STUN_MALFORMED)).isPositive();
+        assertThat(c.dropped()).isEqualTo(outcomes - 2);
     }
 
     static final class NoMedia implements TransportListener {

@@ -323,8 +323,7 @@ public final class MediaPort implements AutoCloseable {
                 }
                 switch (kind) {
                     case DTLS -> t.onDtls(receiveArray, off, len);
-                    case RTP -> t.onRtp(slab, off, len, now);
-                    default -> t.onRtcp(slab, off, len, now);
+                    default -> t.onSrtp(slab, off, len, kind == PacketKind.RTCP, now);
                 }
             }
             default -> counters.count(PortEvent.UNKNOWN_KIND);

@@ -209,36 +209,25 @@ public final class PeerTransport implements AutoCloseable {
         count(dtls.offer(a, off, len));
     }
 
-    void onRtp(MemorySegment s, long off, int len, long now) {
+    /** An SRTP (or, with {@code rtcp}, SRTCP) packet from a validated address: opened in place, then delivered. */
+    void onSrtp(MemorySegment s, long off, int len, boolean rtcp, long now) {
         SrtpContext c = srtp;
         if (c == null) {
             count(PortEvent.SRTP_NOT_READY);
             return;
         }
-        int r = c.openRtp(s, off, len);
+        int r = rtcp ? c.openRtcp(s, off, len) : c.openRtp(s, off, len);
         if (r < 0) {
             count(PortEvent.SRTP_REFUSED);
             return;
         }
         lastConsentNanos = now; // authenticated media also shows the peer is alive
-        count(PortEvent.RTP);
-        listener.onRtp(this, s, off, r);
-    }
-
-    void onRtcp(MemorySegment s, long off, int len, long now) {
-        SrtpContext c = srtp;
-        if (c == null) {
-            count(PortEvent.SRTP_NOT_READY);
-            return;
+        count(rtcp ? PortEvent.RTCP : PortEvent.RTP);
+        if (rtcp) {
+            listener.onRtcp(this, s, off, r);
+        } else {
+            listener.onRtp(this, s, off, r);
         }
-        int r = c.openRtcp(s, off, len);
-        if (r < 0) {
-            count(PortEvent.SRTP_REFUSED);
-            return;
-        }
-        lastConsentNanos = now;
-        count(PortEvent.RTCP);
-        listener.onRtcp(this, s, off, r);
     }
 
     /** Consent freshness (RFC 7675 §5.1): ends the transport when the peer has been silent too long. */

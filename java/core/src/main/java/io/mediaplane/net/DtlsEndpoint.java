@@ -134,7 +134,8 @@ final class DtlsEndpoint {
         }
         inbound.clear();
         inbound.offer(CLOSE);
-        if (t != null && t != Thread.currentThread()) {
+        // wait for the thread to finish (it wakes at once), but never hold up the port's receive thread
+        if (t != null && t != Thread.currentThread() && !owner.port().onReceiveThread()) {
             try {
                 t.join(Duration.ofSeconds(2));
             } catch (InterruptedException e) {

@@ -42,6 +42,8 @@ public final class MediaPort implements AutoCloseable {
     private final ConcurrentHashMap<PeerAddress, PeerTransport> byAddress = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Runnable> receiveThreadTasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger dtlsThreads = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLongArray ended =
+            new java.util.concurrent.atomic.AtomicLongArray(TransportEndReason.values().length);
     private final ReentrantLock sendLock = new ReentrantLock();
     private final DatagramBatch sendBatch = DatagramBatch.allocateHeap(1, SEND_SLOT);
     private final byte[] sendArray = (byte[]) sendBatch.slab().heapBase().orElseThrow();
@@ -138,6 +140,11 @@ public final class MediaPort implements AutoCloseable {
         return dtlsThreads.get();
     }
 
+    /** How many transports of this port ended for {@code reason}. */
+    public long endedTransports(TransportEndReason reason) {
+        return ended.get(reason.ordinal());
+    }
+
     /** The transports now registered. */
     public List<PeerTransport> transports() {
         return List.copyOf(byUfrag.values());
@@ -174,6 +181,20 @@ public final class MediaPort implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends datagrams {@code first .. first+count-1} of {@code batch} (each with its address) in one
+     * sendmmsg(2) where the backend has it; serialised with every other send on this port. For forwarding many
+     * sealed packets at once; see {@link UdpSocket#sendBatch(DatagramBatch, int, int)} for the result.
+     */
+    public int sendBatch(DatagramBatch batch, int first, int count) {
+        sendLock.lock();
+        try {
+            return socket.sendBatch(batch, first, count);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
     private int sendLocked(PeerAddress to, int length) {
         sendBatch.setLength(0, length);
         sendBatch.setAddress(0, to);
@@ -184,13 +205,13 @@ public final class MediaPort implements AutoCloseable {
     /** Runs consent freshness now (the receive thread does this every {@value #CONSENT_CHECK_MILLIS} ms). */
     public int checkConsent() {
         long now = options.clock().nanos();
-        int ended = 0;
+        int expired = 0;
         for (PeerTransport t : byUfrag.values()) {
             if (t.checkConsent(now, options.consentTimeout())) {
-                ended++;
+                expired++;
             }
         }
-        return ended;
+        return expired;
     }
 
     /** Closes every transport (close_notify to connected peers), stops the receive thread, closes the socket. */
@@ -238,7 +259,8 @@ public final class MediaPort implements AutoCloseable {
         byUfrag.remove(oldUfrag, t);
     }
 
-    void unregister(PeerTransport t, String ufrag, List<PeerAddress> addresses) {
+    void unregister(PeerTransport t, String ufrag, List<PeerAddress> addresses, TransportEndReason reason) {
+        ended.getAndIncrement(reason.ordinal());
         byUfrag.remove(ufrag, t);
         for (PeerAddress a : addresses) {
             byAddress.remove(a, t);
@@ -257,6 +279,10 @@ public final class MediaPort implements AutoCloseable {
                 runReceiveThreadTasks();
             }
         }
+    }
+
+    boolean onReceiveThread() {
+        return Thread.currentThread() == receiver;
     }
 
     AtomicInteger dtlsThreadCounter() {

@@ -284,7 +284,7 @@ public final class PeerTransport implements AutoCloseable {
             endDetail = detail;
             state = TransportState.CLOSED;
         }
-        port.unregister(this, local.ufrag(), validated);
+        port.unregister(this, local.ufrag(), validated, reason);
         // RFC 7675 §5.2: once consent expired we stop sending, so no close_notify then
         dtls.close(reason == TransportEndReason.CLOSED_LOCALLY || reason == TransportEndReason.PORT_CLOSED);
         SrtpContext c = srtp;

@@ -139,9 +139,29 @@ class IceLiteTest {
         assertThat(transport.state()).isEqualTo(TransportState.CLOSED);
         assertThat(port.transportCount()).isZero();
         assertThat(port.addressMappingCount()).isZero();
+        assertThat(port.endedTransports(TransportEndReason.CONSENT_EXPIRED)).isEqualTo(1);
         // the peer is no longer known: its next check is dropped as for an unknown ufrag
         peer.socket.setSoTimeout(300);
         assertThat(peer.exchange(peer.request(username(), ours.pwd(), false, false))).isNull();
+    }
+
+    @Test
+    void iceRestartSwitchesCredentials() throws Exception {
+        assertThat(peer.exchange(peer.request(username(), ours.pwd(), true, false)).type())
+                .isEqualTo(Stun.BINDING_SUCCESS);
+        IceCredentials newOurs = IceCredentials.random();
+        IceCredentials newTheirs = new IceCredentials("Peer2", null);
+        transport.restartIce(newOurs, newTheirs);
+        peer.socket.setSoTimeout(300);
+        assertThat(peer.exchange(peer.request(username(), ours.pwd(), false, false))).as("old ufrag").isNull();
+        peer.socket.setSoTimeout(5_000);
+        StunMessage r = peer.exchange(peer.request(newOurs.ufrag() + ":Peer2", newOurs.pwd(), true, false));
+        assertThat(r.type()).isEqualTo(Stun.BINDING_SUCCESS);
+        assertThat(r.verifyIntegrity(newOurs.pwd().getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(port.transportCount()).isEqualTo(1);
+        transport.close();
+        assertThat(port.transportCount()).isZero();
+        assertThat(port.addressMappingCount()).isZero();
     }
 
     @Test

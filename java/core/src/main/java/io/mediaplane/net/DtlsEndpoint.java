@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Vector;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.Certificate;
@@ -57,7 +55,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * then waits for records so a close_notify or alert ends the transport; it ends when the transport closes.
  */
 final class DtlsEndpoint {
-    private static final Logger LOG = Logger.getLogger(DtlsEndpoint.class.getName());
+    private static final System.Logger LOG = System.getLogger(DtlsEndpoint.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Datagrams waiting for the DTLS thread; a handshake flight is a handful, so this only overflows on floods. */
     private static final int QUEUE = 64;
@@ -186,7 +184,7 @@ final class DtlsEndpoint {
             if (!closing) {
                 TransportEndReason r = refusal != null ? refusal : TransportEndReason.HANDSHAKE_FAILED;
                 String detail = refusalDetail != null ? refusalDetail : String.valueOf(e.getMessage());
-                LOG.log(Level.FINE, "DTLS ended for " + owner, e);
+                LOG.log(System.Logger.Level.DEBUG, "DTLS ended for " + owner, e);
                 owner.onDtlsEnded(r, detail);
             }
         } finally {

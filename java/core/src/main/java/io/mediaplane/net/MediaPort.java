@@ -13,8 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One UDP port shared by every WebRTC session (ICE-lite servers need only one, RFC 8445 §2.5): a receive
@@ -28,7 +26,7 @@ import java.util.logging.Logger;
  * (and by {@link #checkConsent()} for tests with a fake clock).
  */
 public final class MediaPort implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(MediaPort.class.getName());
+    private static final System.Logger LOG = System.getLogger(MediaPort.class.getName());
     static final int CONSENT_CHECK_MILLIS = 500;
     /** Receive slot size: larger than any datagram a 1500-byte MTU path delivers. */
     private static final int SLOT = 2048;
@@ -245,7 +243,7 @@ public final class MediaPort implements AutoCloseable {
         PeerTransport old = byAddress.put(a, t);
         if (old != null && old != t) {
             // the address moved to another session (a peer reusing its port): the newest authenticated one wins
-            LOG.fine(() -> a + " moved from " + old + " to " + t);
+            LOG.log(System.Logger.Level.DEBUG, () -> a + " moved from " + old + " to " + t);
         }
     }
 
@@ -310,7 +308,7 @@ public final class MediaPort implements AutoCloseable {
                 }
             }
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.SEVERE, "media port receive thread failed", e);
+            LOG.log(System.Logger.Level.ERROR, "media port receive thread failed", e);
             throw e;
         } finally {
             runReceiveThreadTasks();

@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * thread (the caller's); the receive thread opens.
  */
 public final class PeerTransport implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PeerTransport.class.getName());
     private final MediaPort port;
     private final TransportListener listener;
     private final PortCounters counters = new PortCounters();
@@ -223,11 +224,19 @@ public final class PeerTransport implements AutoCloseable {
         }
         lastConsentNanos = now; // authenticated media also shows the peer is alive
         count(rtcp ? PortEvent.RTCP : PortEvent.RTP);
-        if (rtcp) {
-            listener.onRtcp(this, s, off, r);
-        } else {
-            listener.onRtp(this, s, off, r);
+        try {
+            if (rtcp) {
+                listener.onRtcp(this, s, off, r);
+            } else {
+                listener.onRtp(this, s, off, r);
+            }
+        } catch (RuntimeException e) {
+            listenerFailed(e); // one session's bug must not stop the port's receive thread
         }
+    }
+
+    private void listenerFailed(RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "transport listener of " + this + " threw", e);
     }
 
     /** Consent freshness (RFC 7675 §5.1): ends the transport when the peer has been silent too long. */
@@ -296,6 +305,8 @@ public final class PeerTransport implements AutoCloseable {
         try {
             listener.onStateChange(this, TransportState.CLOSED);
             listener.onClosed(this, reason);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
         } finally {
             closed.complete(reason);
         }
@@ -303,7 +314,11 @@ public final class PeerTransport implements AutoCloseable {
 
     private void changeState(TransportState s) {
         state = s;
-        listener.onStateChange(this, s);
+        try {
+            listener.onStateChange(this, s);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
     }
 
     @Override

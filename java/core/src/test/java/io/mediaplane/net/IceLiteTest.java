@@ -165,6 +165,22 @@ class IceLiteTest {
     }
 
     @Test
+    void aThrowingListenerDoesNotStopThePort() throws Exception {
+        IceCredentials other = IceCredentials.random();
+        port.register(new TransportConfig(other, THEIRS, DtlsRole.SERVER, ANY_FINGERPRINT,
+                TransportConfig.DEFAULT_SRTP_PROFILES), new NoMedia() {
+                    @Override
+                    public void onStateChange(PeerTransport t, TransportState s) {
+                        throw new IllegalStateException("a session's bug");
+                    }
+                });
+        assertThat(peer.exchange(peer.request(other.ufrag() + ":" + THEIRS.ufrag(), other.pwd(), true, false)).type())
+                .isEqualTo(Stun.BINDING_SUCCESS);
+        assertThat(peer.exchange(peer.request(username(), ours.pwd(), true, false)).type())
+                .isEqualTo(Stun.BINDING_SUCCESS);
+    }
+
+    @Test
     void aSessionThatNeverConnectsExpiresToo() {
         now.addAndGet(Duration.ofSeconds(30).toNanos());
         assertThat(port.checkConsent()).isEqualTo(1);
@@ -209,7 +225,7 @@ class IceLiteTest {
         assertThat(c.dropped()).isEqualTo(outcomes - 2);
     }
 
-    static final class NoMedia implements TransportListener {
+    static class NoMedia implements TransportListener {
         @Override
         public void onRtp(PeerTransport t, MemorySegment p, long o, int l) {}
 

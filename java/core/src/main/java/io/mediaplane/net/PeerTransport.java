@@ -48,6 +48,10 @@ public final class PeerTransport implements AutoCloseable {
     private volatile boolean nominated;
     private volatile SrtpContext srtp;
     private volatile long lastConsentNanos;
+    /** Serialises sealing (any thread) with the context's close, so a packet is never sealed by a closed context. */
+    private final java.util.concurrent.locks.ReentrantLock sealLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.atomic.AtomicLongArray sendCounts =
+            new java.util.concurrent.atomic.AtomicLongArray(SendStatus.values().length);
 
     PeerTransport(MediaPort port, TransportConfig config, TransportListener listener, long now) {
         this.port = port;
@@ -114,7 +118,11 @@ public final class PeerTransport implements AutoCloseable {
         return List.copyOf(validated);
     }
 
-    /** The SRTP context keyed by DTLS-SRTP, or null before {@link TransportState#CONNECTED}. Seal with it. */
+    /**
+     * The SRTP context keyed by DTLS-SRTP, or null before {@link TransportState#CONNECTED}. It is closed when the
+     * transport ends, after which sealing with it throws; and one context must not seal on two threads at once.
+     * {@link #sealAndSend} takes care of both.
+     */
     public SrtpContext srtp() {
         return srtp;
     }
@@ -152,6 +160,41 @@ public final class PeerTransport implements AutoCloseable {
             return -io.mediaplane.ffi.Errno.ENOTCONN;
         }
         return port.send(to, packet, offset, length);
+    }
+
+    /**
+     * Seals {@code packet[offset, offset+length)} in place with this transport's SRTP context (RTP, or SRTCP when
+     * {@code rtcp}; {@code capacity} bytes from {@code offset} are writable, room for the tag) and sends it to
+     * {@link #remoteAddress()}. Safe from any thread and against the transport ending concurrently (then
+     * {@link SendStatus#NOT_CONNECTED}). The buffer is the caller's own (never a packet shared with other viewers:
+     * sealing writes into it).
+     */
+    public SendStatus sealAndSend(MemorySegment packet, long offset, int length, int capacity, boolean rtcp) {
+        int sealed;
+        sealLock.lock();
+        try {
+            SrtpContext c = srtp;
+            if (c == null || state != TransportState.CONNECTED) {
+                return counted(SendStatus.NOT_CONNECTED);
+            }
+            sealed = rtcp ? c.sealRtcp(packet, offset, length, capacity) : c.sealRtp(packet, offset, length, capacity);
+        } finally {
+            sealLock.unlock();
+        }
+        if (sealed < 0) {
+            return counted(SendStatus.SEAL_REFUSED);
+        }
+        return counted(send(packet, offset, sealed) >= 0 ? SendStatus.SENT : SendStatus.SOCKET_ERROR);
+    }
+
+    /** How many {@link #sealAndSend} calls ended with {@code status}. */
+    public long sendCount(SendStatus status) {
+        return sendCounts.get(status.ordinal());
+    }
+
+    private SendStatus counted(SendStatus s) {
+        sendCounts.getAndIncrement(s.ordinal());
+        return s;
     }
 
     /**
@@ -299,7 +342,14 @@ public final class PeerTransport implements AutoCloseable {
         SrtpContext c = srtp;
         if (c != null) {
             // the receive thread may be opening a packet with it right now: close it there, between batches
-            port.runOnReceiveThread(c::close);
+            port.runOnReceiveThread(() -> {
+                sealLock.lock();
+                try {
+                    c.close();
+                } finally {
+                    sealLock.unlock();
+                }
+            });
         }
         connected.complete(TransportState.CLOSED);
         try {

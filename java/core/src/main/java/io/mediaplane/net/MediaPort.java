@@ -299,7 +299,13 @@ public final class MediaPort implements AutoCloseable {
                 }
                 long now = options.clock().nanos();
                 for (int i = 0; i < n; i++) {
-                    handle(i, now);
+                    try {
+                        handle(i, now);
+                    } catch (RuntimeException e) {
+                        // one bad datagram or session must not take every session on the port down with it
+                        counters.count(PortEvent.HANDLER_FAILED);
+                        LOG.log(System.Logger.Level.ERROR, "media port: handling a datagram failed", e);
+                    }
                 }
                 runReceiveThreadTasks();
                 if (now - lastConsentCheck >= CONSENT_CHECK_MILLIS * 1_000_000L) {

@@ -49,7 +49,7 @@ class GStreamerDtlsSrtpInteropTest {
         AtomicInteger h264Packets = new AtomicInteger();
         ConcurrentHashMap<Integer, Boolean> nalTypes = new ConcurrentHashMap<>();
         CountDownLatch enough = new CountDownLatch(60);
-        CountDownLatch sps = new CountDownLatch(1);
+        CountDownLatch spsAndPps = new CountDownLatch(1);
         RtpPacket view = new RtpPacket();
         try (MediaPort port = MediaPort.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 StunPeer relay = new StunPeer(port.localAddress())) {
@@ -62,8 +62,8 @@ class GStreamerDtlsSrtpInteropTest {
                                 if (view.payloadLength() > 0) {
                                     int nal = Bytes.u8(p, view.payloadOffset()) & 0x1F;
                                     nalTypes.put(nal, true);
-                                    if (nal == 7) {
-                                        sps.countDown();
+                                    if (nalTypes.containsKey(7) && nalTypes.containsKey(8)) {
+                                        spsAndPps.countDown();
                                     }
                                 }
                                 enough.countDown();
@@ -107,7 +107,7 @@ class GStreamerDtlsSrtpInteropTest {
                                     t.counters(), gst.output())
                             .isTrue();
                     // rtph264pay repeats SPS/PPS before each IDR (config-interval=1, a keyframe a second)
-                    assertThat(sps.await(10, TimeUnit.SECONDS)).as("an SPS opened").isTrue();
+                    assertThat(spsAndPps.await(10, TimeUnit.SECONDS)).as("an SPS and a PPS opened").isTrue();
                     assertThat(nalTypes).as("SPS, PPS, FU-A fragments").containsKeys(7, 8, 28);
                     assertThat(t.counters().get(PortEvent.SRTP_REFUSED)).isZero();
                     System.out.println("GStreamer as DTLS " + (ourRole == DtlsRole.SERVER ? "client" : "server")

@@ -134,7 +134,7 @@ class IceLiteTest {
         assertThat(port.checkConsent()).isZero();
         assertThat(transport.state()).isEqualTo(TransportState.CONNECTING);
         now.addAndGet(TimeUnit.SECONDS.toNanos(1));
-        assertThat(port.checkConsent()).isEqualTo(1);
+        port.checkConsent(); // the receive thread may get there first: it checks every 500 ms of the clock too
         assertThat(transport.whenClosed().get(5, TimeUnit.SECONDS)).isEqualTo(TransportEndReason.CONSENT_EXPIRED);
         assertThat(transport.state()).isEqualTo(TransportState.CLOSED);
         assertThat(port.transportCount()).isZero();
@@ -182,9 +182,12 @@ class IceLiteTest {
 
     @Test
     void aSessionThatNeverConnectsExpiresToo() {
-        now.addAndGet(Duration.ofSeconds(30).toNanos());
-        assertThat(port.checkConsent()).isEqualTo(1);
-        assertThat(transport.endReason()).isEqualTo(TransportEndReason.CONSENT_EXPIRED);
+        now.addAndGet(Duration.ofSeconds(29).toNanos());
+        assertThat(port.checkConsent()).isZero();
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        port.checkConsent();
+        assertThat(transport.whenClosed()).succeedsWithin(Duration.ofSeconds(5))
+                .isEqualTo(TransportEndReason.CONSENT_EXPIRED);
     }
 
     @Test

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Vector;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.Certificate;
@@ -57,7 +55,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * then waits for records so a close_notify or alert ends the transport; it ends when the transport closes.
  */
 final class DtlsEndpoint {
-    private static final Logger LOG = Logger.getLogger(DtlsEndpoint.class.getName());
+    private static final System.Logger LOG = System.getLogger(DtlsEndpoint.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Datagrams waiting for the DTLS thread; a handshake flight is a handful, so this only overflows on floods. */
     private static final int QUEUE = 64;
@@ -75,7 +73,7 @@ final class DtlsEndpoint {
     };
 
     private final PeerTransport owner;
-    private final DtlsCertificate certificate;
+    private final java.util.function.Supplier<DtlsCertificate> certificate;
     private final Duration handshakeTimeout;
     private final ArrayBlockingQueue<byte[]> inbound = new ArrayBlockingQueue<>(QUEUE);
     private final Object lock = new Object();
@@ -88,7 +86,8 @@ final class DtlsEndpoint {
     private volatile boolean peerClosed;
     private volatile boolean handshakeDone;
 
-    DtlsEndpoint(PeerTransport owner, DtlsCertificate certificate, Duration handshakeTimeout) {
+    DtlsEndpoint(PeerTransport owner, java.util.function.Supplier<DtlsCertificate> certificate,
+            Duration handshakeTimeout) {
         this.owner = owner;
         this.certificate = certificate;
         this.handshakeTimeout = handshakeTimeout;
@@ -133,7 +132,8 @@ final class DtlsEndpoint {
         }
         inbound.clear();
         inbound.offer(CLOSE);
-        if (t != null && t != Thread.currentThread()) {
+        // wait for the thread to finish (it wakes at once), but never hold up the port's receive thread
+        if (t != null && t != Thread.currentThread() && !owner.port().onReceiveThread()) {
             try {
                 t.join(Duration.ofSeconds(2));
             } catch (InterruptedException e) {
@@ -184,7 +184,7 @@ final class DtlsEndpoint {
             if (!closing) {
                 TransportEndReason r = refusal != null ? refusal : TransportEndReason.HANDSHAKE_FAILED;
                 String detail = refusalDetail != null ? refusalDetail : String.valueOf(e.getMessage());
-                LOG.log(Level.FINE, "DTLS ended for " + owner, e);
+                LOG.log(System.Logger.Level.DEBUG, "DTLS ended for " + owner, e);
                 owner.onDtlsEnded(r, detail);
             }
         } finally {
@@ -195,8 +195,9 @@ final class DtlsEndpoint {
     // ---------------------------------------------------------------- shared by server and client
 
     private TlsCredentialedSigner signer(TlsContext context, BcTlsCrypto crypto) throws IOException {
-        TlsCertificate c = crypto.createCertificate(certificate.derShared());
-        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, certificate.privateKey(),
+        DtlsCertificate ours = certificate.get();
+        TlsCertificate c = crypto.createCertificate(ours.derShared());
+        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, ours.privateKey(),
                 new Certificate(new TlsCertificate[] {c}),
                 new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
     }
@@ -245,6 +246,7 @@ final class DtlsEndpoint {
 
     // ---------------------------------------------------------------- server
 
+    @SuppressWarnings({"rawtypes", "unchecked"}) // bctls' extension API is raw Hashtable
     private final class Server extends DefaultTlsServer {
         private final BcTlsCrypto crypto;
         private SrtpProfile selected;
@@ -308,7 +310,6 @@ final class DtlsEndpoint {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public Hashtable getServerExtensions() throws IOException {
             Hashtable ext = super.getServerExtensions();
             if (ext == null) {
@@ -333,6 +334,7 @@ final class DtlsEndpoint {
 
     // ---------------------------------------------------------------- client
 
+    @SuppressWarnings({"rawtypes", "unchecked"})
     private final class Client extends DefaultTlsClient {
         private final BcTlsCrypto crypto;
         private SrtpProfile selected;
@@ -359,7 +361,6 @@ final class DtlsEndpoint {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public Hashtable getClientExtensions() throws IOException {
             Hashtable ext = super.getClientExtensions();
             if (ext == null) {

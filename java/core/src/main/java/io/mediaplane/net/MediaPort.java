@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,8 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One UDP port shared by every WebRTC session (ICE-lite servers need only one, RFC 8445 §2.5): a receive
@@ -29,7 +26,7 @@ import java.util.logging.Logger;
  * (and by {@link #checkConsent()} for tests with a fake clock).
  */
 public final class MediaPort implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(MediaPort.class.getName());
+    private static final System.Logger LOG = System.getLogger(MediaPort.class.getName());
     static final int CONSENT_CHECK_MILLIS = 500;
     /** Receive slot size: larger than any datagram a 1500-byte MTU path delivers. */
     private static final int SLOT = 2048;
@@ -43,6 +40,8 @@ public final class MediaPort implements AutoCloseable {
     private final ConcurrentHashMap<PeerAddress, PeerTransport> byAddress = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Runnable> receiveThreadTasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger dtlsThreads = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLongArray ended =
+            new java.util.concurrent.atomic.AtomicLongArray(TransportEndReason.values().length);
     private final ReentrantLock sendLock = new ReentrantLock();
     private final DatagramBatch sendBatch = DatagramBatch.allocateHeap(1, SEND_SLOT);
     private final byte[] sendArray = (byte[]) sendBatch.slab().heapBase().orElseThrow();
@@ -52,9 +51,8 @@ public final class MediaPort implements AutoCloseable {
     // receive-thread state
     private final DatagramBatch receiveBatch;
     private final byte[] receiveArray;
-    private final StunMessage stun = new StunMessage();
-    private final StunWriter stunWriter = new StunWriter();
-    private final byte[] stunOut = new byte[512];
+    private final IceLiteAgent ice = new IceLiteAgent(byUfrag::get, counters);
+    private final byte[] stunOut = new byte[IceLiteAgent.MAX_RESPONSE];
     private PeerAddress lastAddress;
     private PeerTransport lastTransport;
     private long lastConsentCheck;
@@ -140,6 +138,11 @@ public final class MediaPort implements AutoCloseable {
         return dtlsThreads.get();
     }
 
+    /** How many transports of this port ended for {@code reason}. */
+    public long endedTransports(TransportEndReason reason) {
+        return ended.get(reason.ordinal());
+    }
+
     /** The transports now registered. */
     public List<PeerTransport> transports() {
         return List.copyOf(byUfrag.values());
@@ -176,6 +179,20 @@ public final class MediaPort implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends datagrams {@code first .. first+count-1} of {@code batch} (each with its address) in one
+     * sendmmsg(2) where the backend has it; serialised with every other send on this port. For forwarding many
+     * sealed packets at once; see {@link UdpSocket#sendBatch(DatagramBatch, int, int)} for the result.
+     */
+    public int sendBatch(DatagramBatch batch, int first, int count) {
+        sendLock.lock();
+        try {
+            return socket.sendBatch(batch, first, count);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
     private int sendLocked(PeerAddress to, int length) {
         sendBatch.setLength(0, length);
         sendBatch.setAddress(0, to);
@@ -186,13 +203,13 @@ public final class MediaPort implements AutoCloseable {
     /** Runs consent freshness now (the receive thread does this every {@value #CONSENT_CHECK_MILLIS} ms). */
     public int checkConsent() {
         long now = options.clock().nanos();
-        int ended = 0;
+        int expired = 0;
         for (PeerTransport t : byUfrag.values()) {
             if (t.checkConsent(now, options.consentTimeout())) {
-                ended++;
+                expired++;
             }
         }
-        return ended;
+        return expired;
     }
 
     /** Closes every transport (close_notify to connected peers), stops the receive thread, closes the socket. */
@@ -226,7 +243,7 @@ public final class MediaPort implements AutoCloseable {
         PeerTransport old = byAddress.put(a, t);
         if (old != null && old != t) {
             // the address moved to another session (a peer reusing its port): the newest authenticated one wins
-            LOG.fine(() -> a + " moved from " + old + " to " + t);
+            LOG.log(System.Logger.Level.DEBUG, () -> a + " moved from " + old + " to " + t);
         }
     }
 
@@ -240,7 +257,8 @@ public final class MediaPort implements AutoCloseable {
         byUfrag.remove(oldUfrag, t);
     }
 
-    void unregister(PeerTransport t, String ufrag, List<PeerAddress> addresses) {
+    void unregister(PeerTransport t, String ufrag, List<PeerAddress> addresses, TransportEndReason reason) {
+        ended.getAndIncrement(reason.ordinal());
         byUfrag.remove(ufrag, t);
         for (PeerAddress a : addresses) {
             byAddress.remove(a, t);
@@ -261,6 +279,10 @@ public final class MediaPort implements AutoCloseable {
         }
     }
 
+    boolean onReceiveThread() {
+        return Thread.currentThread() == receiver;
+    }
+
     AtomicInteger dtlsThreadCounter() {
         return dtlsThreads;
     }
@@ -277,7 +299,13 @@ public final class MediaPort implements AutoCloseable {
                 }
                 long now = options.clock().nanos();
                 for (int i = 0; i < n; i++) {
-                    handle(i, now);
+                    try {
+                        handle(i, now);
+                    } catch (RuntimeException e) {
+                        // one bad datagram or session must not take every session on the port down with it
+                        counters.count(PortEvent.HANDLER_FAILED);
+                        LOG.log(System.Logger.Level.ERROR, "media port: handling a datagram failed", e);
+                    }
                 }
                 runReceiveThreadTasks();
                 if (now - lastConsentCheck >= CONSENT_CHECK_MILLIS * 1_000_000L) {
@@ -286,7 +314,7 @@ public final class MediaPort implements AutoCloseable {
                 }
             }
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.SEVERE, "media port receive thread failed", e);
+            LOG.log(System.Logger.Level.ERROR, "media port receive thread failed", e);
             throw e;
         } finally {
             runReceiveThreadTasks();
@@ -310,7 +338,13 @@ public final class MediaPort implements AutoCloseable {
         MemorySegment slab = receiveBatch.slab();
         PacketKind kind = PacketKind.of(slab, off, len);
         switch (kind) {
-            case STUN -> handleStun(i, off, len, now);
+            case STUN -> {
+                PeerAddress from = receiveBatch.address(i);
+                int n = ice.handle(receiveArray, off, len, from, now, stunOut);
+                if (n > 0) {
+                    send(from, stunOut, 0, n);
+                }
+            }
             case DTLS, RTP, RTCP -> {
                 PeerTransport t = bySource(i);
                 if (t == null) {
@@ -319,8 +353,7 @@ public final class MediaPort implements AutoCloseable {
                 }
                 switch (kind) {
                     case DTLS -> t.onDtls(receiveArray, off, len);
-                    case RTP -> t.onRtp(slab, off, len, now);
-                    default -> t.onRtcp(slab, off, len, now);
+                    default -> t.onSrtp(slab, off, len, kind == PacketKind.RTCP, now);
                 }
             }
             default -> counters.count(PortEvent.UNKNOWN_KIND);
@@ -343,80 +376,6 @@ public final class MediaPort implements AutoCloseable {
             lastTransport = t;
         }
         return t;
-    }
-
-    /**
-     * A STUN datagram (RFC 8445 §7.3, RFC 8489 §6.3): binding requests for a registered ufrag are authenticated
-     * and answered; everything else is dropped.
-     */
-    private void handleStun(int i, int off, int len, long now) {
-        StunStatus st = stun.parse(receiveArray, off, len);
-        if (!st.ok()) {
-            counters.count(PortEvent.STUN_MALFORMED);
-            return;
-        }
-        if (!stun.isBindingRequest()) {
-            // indications are keepalives (RFC 8445 §11) and responses answer requests we never send
-            counters.count(PortEvent.STUN_UNSUPPORTED);
-            return;
-        }
-        if (stun.hasFingerprint() && !stun.verifyFingerprint()) {
-            counters.count(PortEvent.STUN_BAD_FINGERPRINT); // RFC 8489 §7.3: discard silently
-            return;
-        }
-        String ufrag = stun.usernameLocalPart();
-        PeerTransport t = ufrag == null ? null : byUfrag.get(ufrag);
-        if (t == null) {
-            counters.count(ufrag == null ? PortEvent.STUN_BAD_USERNAME : PortEvent.STUN_NO_SESSION);
-            return;
-        }
-        PeerAddress from = receiveBatch.address(i);
-        IceCredentials local = t.localCredentials();
-        IceCredentials remote = t.remoteCredentials();
-        if (!stun.hasIntegrity()) {
-            t.count(PortEvent.STUN_BAD_INTEGRITY);
-            replyError(from, Stun.ERROR_BAD_REQUEST, "Bad Request", null);
-            return;
-        }
-        byte[] key = local.pwd().getBytes(StandardCharsets.UTF_8);
-        if (!stun.verifyIntegrity(key)) {
-            t.count(PortEvent.STUN_BAD_INTEGRITY);
-            replyError(from, Stun.ERROR_UNAUTHORIZED, "Unauthorized", null);
-            return;
-        }
-        if (!stun.usernameIs(local.ufrag(), remote.ufrag())) {
-            t.count(PortEvent.STUN_BAD_USERNAME);
-            replyError(from, Stun.ERROR_UNAUTHORIZED, "Unauthorized", key);
-            return;
-        }
-        if (stun.unknownComprehensionRequired() >= 0) {
-            t.count(PortEvent.STUN_MALFORMED);
-            replyError(from, Stun.ERROR_UNKNOWN_ATTRIBUTE, "Unknown Attribute", key);
-            return;
-        }
-        if (stun.has(Stun.ICE_CONTROLLED)) {
-            // a lite agent is always controlled; a full peer must take the controlling role (RFC 8445 §6.1.1,
-            // §7.3.1.1): tell it so
-            t.count(PortEvent.STUN_ROLE_CONFLICT);
-            replyError(from, Stun.ERROR_ROLE_CONFLICT, "Role Conflict", key);
-            return;
-        }
-        stunWriter.start(stunOut, 0, Stun.BINDING_SUCCESS, receiveArray, stun.transactionIdOffset())
-                .xorMappedAddress(from).messageIntegrity(key).fingerprint();
-        send(from, stunOut, 0, stunWriter.length());
-        t.count(PortEvent.STUN_ANSWERED);
-        t.onBindingRequest(from, stun.useCandidate(), now);
-    }
-
-    /** An error response (RFC 8489 §6.3.1.1); with integrity when the request authenticated. */
-    private void replyError(PeerAddress to, int code, String reason, byte[] key) {
-        stunWriter.start(stunOut, 0, Stun.BINDING_ERROR, receiveArray, stun.transactionIdOffset())
-                .errorCode(code, reason);
-        if (key != null) {
-            stunWriter.messageIntegrity(key);
-        }
-        stunWriter.fingerprint();
-        send(to, stunOut, 0, stunWriter.length());
     }
 
     @Override

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Settings of a {@link MediaPort}.
  *
- * @param certificate      the DTLS certificate every session presents (one per process is the norm)
+ * @param certificate      the DTLS certificate every session presents (one per process is the norm); null stands
+ *                         for {@link DtlsCertificate#process()}, made when first needed
  * @param clock            monotonic time for consent and timeouts
  * @param consentTimeout   a session with no authenticated traffic for this long ends (RFC 7675 §5.1: 30 s)
  * @param handshakeTimeout a DTLS handshake not finished this long after it started fails
@@ -16,7 +17,6 @@ import java.util.Objects;
 public record MediaPortOptions(DtlsCertificate certificate, TransportClock clock, Duration consentTimeout,
         Duration handshakeTimeout, int receiveBatch, UdpSocketOptions socket) {
     public MediaPortOptions {
-        Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(socket, "socket");
         if (consentTimeout.isNegative() || consentTimeout.isZero() || handshakeTimeout.isNegative()
@@ -30,8 +30,14 @@ public record MediaPortOptions(DtlsCertificate certificate, TransportClock clock
 
     /** The process certificate, the system clock, 30 s consent, 10 s handshake, batches of 32. */
     public static MediaPortOptions defaults() {
-        return new MediaPortOptions(DtlsCertificate.process(), TransportClock.SYSTEM, Duration.ofSeconds(30),
+        return new MediaPortOptions(null, TransportClock.SYSTEM, Duration.ofSeconds(30),
                 Duration.ofSeconds(10), 32, UdpSocketOptions.DEFAULTS);
+    }
+
+    /** The certificate sessions present ({@link DtlsCertificate#process()} unless one was given). */
+    @Override
+    public DtlsCertificate certificate() {
+        return certificate != null ? certificate : DtlsCertificate.process();
     }
 
     public MediaPortOptions withClock(TransportClock c) {

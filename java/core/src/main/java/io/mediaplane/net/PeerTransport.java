@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * thread (the caller's); the receive thread opens.
  */
 public final class PeerTransport implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PeerTransport.class.getName());
     private final MediaPort port;
     private final TransportListener listener;
     private final PortCounters counters = new PortCounters();
@@ -47,6 +48,10 @@ public final class PeerTransport implements AutoCloseable {
     private volatile boolean nominated;
     private volatile SrtpContext srtp;
     private volatile long lastConsentNanos;
+    /** Serialises sealing (any thread) with the context's close, so a packet is never sealed by a closed context. */
+    private final java.util.concurrent.locks.ReentrantLock sealLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.atomic.AtomicLongArray sendCounts =
+            new java.util.concurrent.atomic.AtomicLongArray(SendStatus.values().length);
 
     PeerTransport(MediaPort port, TransportConfig config, TransportListener listener, long now) {
         this.port = port;
@@ -57,7 +62,7 @@ public final class PeerTransport implements AutoCloseable {
         this.remoteFingerprint = config.remoteFingerprint();
         this.srtpProfiles = config.srtpProfiles();
         this.lastConsentNanos = now;
-        this.dtls = new DtlsEndpoint(this, port.options().certificate(), port.options().handshakeTimeout());
+        this.dtls = new DtlsEndpoint(this, port.options()::certificate, port.options().handshakeTimeout());
     }
 
     // ---------------------------------------------------------------- public API
@@ -113,7 +118,11 @@ public final class PeerTransport implements AutoCloseable {
         return List.copyOf(validated);
     }
 
-    /** The SRTP context keyed by DTLS-SRTP, or null before {@link TransportState#CONNECTED}. Seal with it. */
+    /**
+     * The SRTP context keyed by DTLS-SRTP, or null before {@link TransportState#CONNECTED}. It is closed when the
+     * transport ends, after which sealing with it throws; and one context must not seal on two threads at once.
+     * {@link #sealAndSend} takes care of both.
+     */
     public SrtpContext srtp() {
         return srtp;
     }
@@ -151,6 +160,41 @@ public final class PeerTransport implements AutoCloseable {
             return -io.mediaplane.ffi.Errno.ENOTCONN;
         }
         return port.send(to, packet, offset, length);
+    }
+
+    /**
+     * Seals {@code packet[offset, offset+length)} in place with this transport's SRTP context (RTP, or SRTCP when
+     * {@code rtcp}; {@code capacity} bytes from {@code offset} are writable, room for the tag) and sends it to
+     * {@link #remoteAddress()}. Safe from any thread and against the transport ending concurrently (then
+     * {@link SendStatus#NOT_CONNECTED}). The buffer is the caller's own (never a packet shared with other viewers:
+     * sealing writes into it).
+     */
+    public SendStatus sealAndSend(MemorySegment packet, long offset, int length, int capacity, boolean rtcp) {
+        int sealed;
+        sealLock.lock();
+        try {
+            SrtpContext c = srtp;
+            if (c == null || state != TransportState.CONNECTED) {
+                return counted(SendStatus.NOT_CONNECTED);
+            }
+            sealed = rtcp ? c.sealRtcp(packet, offset, length, capacity) : c.sealRtp(packet, offset, length, capacity);
+        } finally {
+            sealLock.unlock();
+        }
+        if (sealed < 0) {
+            return counted(SendStatus.SEAL_REFUSED);
+        }
+        return counted(send(packet, offset, sealed) >= 0 ? SendStatus.SENT : SendStatus.SOCKET_ERROR);
+    }
+
+    /** How many {@link #sealAndSend} calls ended with {@code status}. */
+    public long sendCount(SendStatus status) {
+        return sendCounts.get(status.ordinal());
+    }
+
+    private SendStatus counted(SendStatus s) {
+        sendCounts.getAndIncrement(s.ordinal());
+        return s;
     }
 
     /**
@@ -209,36 +253,33 @@ public final class PeerTransport implements AutoCloseable {
         count(dtls.offer(a, off, len));
     }
 
-    void onRtp(MemorySegment s, long off, int len, long now) {
+    /** An SRTP (or, with {@code rtcp}, SRTCP) packet from a validated address: opened in place, then delivered. */
+    void onSrtp(MemorySegment s, long off, int len, boolean rtcp, long now) {
         SrtpContext c = srtp;
         if (c == null) {
             count(PortEvent.SRTP_NOT_READY);
             return;
         }
-        int r = c.openRtp(s, off, len);
+        int r = rtcp ? c.openRtcp(s, off, len) : c.openRtp(s, off, len);
         if (r < 0) {
             count(PortEvent.SRTP_REFUSED);
             return;
         }
         lastConsentNanos = now; // authenticated media also shows the peer is alive
-        count(PortEvent.RTP);
-        listener.onRtp(this, s, off, r);
+        count(rtcp ? PortEvent.RTCP : PortEvent.RTP);
+        try {
+            if (rtcp) {
+                listener.onRtcp(this, s, off, r);
+            } else {
+                listener.onRtp(this, s, off, r);
+            }
+        } catch (RuntimeException e) {
+            listenerFailed(e); // one session's bug must not stop the port's receive thread
+        }
     }
 
-    void onRtcp(MemorySegment s, long off, int len, long now) {
-        SrtpContext c = srtp;
-        if (c == null) {
-            count(PortEvent.SRTP_NOT_READY);
-            return;
-        }
-        int r = c.openRtcp(s, off, len);
-        if (r < 0) {
-            count(PortEvent.SRTP_REFUSED);
-            return;
-        }
-        lastConsentNanos = now;
-        count(PortEvent.RTCP);
-        listener.onRtcp(this, s, off, r);
+    private void listenerFailed(RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "transport listener of " + this + " threw", e);
     }
 
     /** Consent freshness (RFC 7675 §5.1): ends the transport when the peer has been silent too long. */
@@ -295,18 +336,27 @@ public final class PeerTransport implements AutoCloseable {
             endDetail = detail;
             state = TransportState.CLOSED;
         }
-        port.unregister(this, local.ufrag(), validated);
+        port.unregister(this, local.ufrag(), validated, reason);
         // RFC 7675 §5.2: once consent expired we stop sending, so no close_notify then
         dtls.close(reason == TransportEndReason.CLOSED_LOCALLY || reason == TransportEndReason.PORT_CLOSED);
         SrtpContext c = srtp;
         if (c != null) {
             // the receive thread may be opening a packet with it right now: close it there, between batches
-            port.runOnReceiveThread(c::close);
+            port.runOnReceiveThread(() -> {
+                sealLock.lock();
+                try {
+                    c.close();
+                } finally {
+                    sealLock.unlock();
+                }
+            });
         }
         connected.complete(TransportState.CLOSED);
         try {
             listener.onStateChange(this, TransportState.CLOSED);
             listener.onClosed(this, reason);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
         } finally {
             closed.complete(reason);
         }
@@ -314,7 +364,11 @@ public final class PeerTransport implements AutoCloseable {
 
     private void changeState(TransportState s) {
         state = s;
-        listener.onStateChange(this, s);
+        try {
+            listener.onStateChange(this, s);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+        }
     }
 
     @Override

@@ -22,7 +22,8 @@ public enum PortEvent {
     DTLS_QUEUE_FULL(true, "DTLS datagram arrived faster than the handshake consumes them"),
     DTLS_LATE(true, "DTLS datagram for a session whose DTLS endpoint has finished"),
     SRTP_NOT_READY(true, "RTP/RTCP before DTLS-SRTP keys exist"),
-    SRTP_REFUSED(true, "SRTP/SRTCP did not open: authentication, replay or header (CipherStatus)");
+    SRTP_REFUSED(true, "SRTP/SRTCP did not open: authentication, replay or header (CipherStatus)"),
+    HANDLER_FAILED(true, "handling the datagram threw: a bug, logged; the port goes on");
 
     private final boolean dropped;
     private final String meaning;

@@ -72,13 +72,24 @@ class DtlsSrtpLoopbackTest {
         byte[] rtp = HEX.parseHex("80601234000003e8deadbeef0102030405060708090a");
         sealAndSend(p.client, rtp, false);
         assertThat(p.serverMedia.rtp.poll(5, TimeUnit.SECONDS)).isEqualTo(rtp);
+        // a tampered packet is refused and counted, not delivered
+        byte[] buf = java.util.Arrays.copyOf(rtp, rtp.length + 64);
+        buf[3] = 0x35; // next sequence number
+        MemorySegment seg = MemorySegment.ofArray(buf);
+        int n = p.client.srtp().sealRtp(seg, 0, rtp.length, buf.length);
+        buf[n - 1] ^= 1;
+        assertThat(p.client.send(seg, 0, n)).isEqualTo(1);
+        byte[] next = rtp.clone();
+        next[3] = 0x36;
+        sealAndSend(p.client, next, false);
+        assertThat(p.serverMedia.rtp.poll(5, TimeUnit.SECONDS)).isEqualTo(next);
+        assertThat(p.server.counters().get(PortEvent.SRTP_REFUSED)).isEqualTo(1);
         sealAndSend(p.server, rtp, false);
         assertThat(p.clientMedia.rtp.poll(5, TimeUnit.SECONDS)).isEqualTo(rtp);
         byte[] rtcp = HEX.parseHex("81c90007deadbeef" + "cafebabe00000001000000020000000300000004000000050000");
         rtcp = java.util.Arrays.copyOf(rtcp, 32);
         sealAndSend(p.server, rtcp, true);
         assertThat(p.clientMedia.rtcp.poll(5, TimeUnit.SECONDS)).isEqualTo(rtcp);
-        assertThat(p.server.counters().get(PortEvent.SRTP_REFUSED)).isZero();
     }
 
     @Test
@@ -126,14 +137,16 @@ class DtlsSrtpLoopbackTest {
         p.client.close();
         assertThat(p.server.whenClosed().get(10, TimeUnit.SECONDS)).isEqualTo(TransportEndReason.PEER_CLOSED);
         assertThat(p.client.endReason()).isEqualTo(TransportEndReason.CLOSED_LOCALLY);
+        byte[] rtp = HEX.parseHex("80601234000003e8deadbeef0102030405060708090a");
+        assertThat(p.client.sealAndSend(MemorySegment.ofArray(java.util.Arrays.copyOf(rtp, 64)), 0, rtp.length, 64,
+                false)).isEqualTo(SendStatus.NOT_CONNECTED);
+        assertThat(p.client.sendCount(SendStatus.NOT_CONNECTED)).isEqualTo(1);
     }
 
     static void sealAndSend(PeerTransport t, byte[] plain, boolean rtcp) {
         byte[] buf = java.util.Arrays.copyOf(plain, plain.length + 64);
-        MemorySegment s = MemorySegment.ofArray(buf);
-        int n = rtcp ? t.srtp().sealRtcp(s, 0, plain.length, buf.length) : t.srtp().sealRtp(s, 0, plain.length, buf.length);
-        assertThat(n).isGreaterThan(plain.length);
-        assertThat(t.send(s, 0, n)).isEqualTo(1);
+        assertThat(t.sealAndSend(MemorySegment.ofArray(buf), 0, plain.length, buf.length, rtcp)).isEqualTo(SendStatus.SENT);
+        assertThat(buf).as("sealed in the caller's buffer").isNotEqualTo(java.util.Arrays.copyOf(plain, buf.length));
     }
 
     static final class Recorder implements TransportListener {

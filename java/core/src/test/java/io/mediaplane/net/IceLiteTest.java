@@ -134,21 +134,60 @@ class IceLiteTest {
         assertThat(port.checkConsent()).isZero();
         assertThat(transport.state()).isEqualTo(TransportState.CONNECTING);
         now.addAndGet(TimeUnit.SECONDS.toNanos(1));
-        assertThat(port.checkConsent()).isEqualTo(1);
+        port.checkConsent(); // the receive thread may get there first: it checks every 500 ms of the clock too
         assertThat(transport.whenClosed().get(5, TimeUnit.SECONDS)).isEqualTo(TransportEndReason.CONSENT_EXPIRED);
         assertThat(transport.state()).isEqualTo(TransportState.CLOSED);
         assertThat(port.transportCount()).isZero();
         assertThat(port.addressMappingCount()).isZero();
+        assertThat(port.endedTransports(TransportEndReason.CONSENT_EXPIRED)).isEqualTo(1);
         // the peer is no longer known: its next check is dropped as for an unknown ufrag
         peer.socket.setSoTimeout(300);
         assertThat(peer.exchange(peer.request(username(), ours.pwd(), false, false))).isNull();
     }
 
     @Test
+    void iceRestartSwitchesCredentials() throws Exception {
+        assertThat(peer.exchange(peer.request(username(), ours.pwd(), true, false)).type())
+                .isEqualTo(Stun.BINDING_SUCCESS);
+        IceCredentials newOurs = IceCredentials.random();
+        IceCredentials newTheirs = new IceCredentials("Peer2", null);
+        transport.restartIce(newOurs, newTheirs);
+        peer.socket.setSoTimeout(300);
+        assertThat(peer.exchange(peer.request(username(), ours.pwd(), false, false))).as("old ufrag").isNull();
+        peer.socket.setSoTimeout(5_000);
+        StunMessage r = peer.exchange(peer.request(newOurs.ufrag() + ":Peer2", newOurs.pwd(), true, false));
+        assertThat(r.type()).isEqualTo(Stun.BINDING_SUCCESS);
+        assertThat(r.verifyIntegrity(newOurs.pwd().getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(port.transportCount()).isEqualTo(1);
+        transport.close();
+        assertThat(port.transportCount()).isZero();
+        assertThat(port.addressMappingCount()).isZero();
+    }
+
+    @Test
+    void aThrowingListenerDoesNotStopThePort() throws Exception {
+        IceCredentials other = IceCredentials.random();
+        port.register(new TransportConfig(other, THEIRS, DtlsRole.SERVER, ANY_FINGERPRINT,
+                TransportConfig.DEFAULT_SRTP_PROFILES), new NoMedia() {
+                    @Override
+                    public void onStateChange(PeerTransport t, TransportState s) {
+                        throw new IllegalStateException("a session's bug");
+                    }
+                });
+        assertThat(peer.exchange(peer.request(other.ufrag() + ":" + THEIRS.ufrag(), other.pwd(), true, false)).type())
+                .isEqualTo(Stun.BINDING_SUCCESS);
+        assertThat(peer.exchange(peer.request(username(), ours.pwd(), true, false)).type())
+                .isEqualTo(Stun.BINDING_SUCCESS);
+    }
+
+    @Test
     void aSessionThatNeverConnectsExpiresToo() {
-        now.addAndGet(Duration.ofSeconds(30).toNanos());
-        assertThat(port.checkConsent()).isEqualTo(1);
-        assertThat(transport.endReason()).isEqualTo(TransportEndReason.CONSENT_EXPIRED);
+        now.addAndGet(Duration.ofSeconds(29).toNanos());
+        assertThat(port.checkConsent()).isZero();
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        port.checkConsent();
+        assertThat(transport.whenClosed()).succeedsWithin(Duration.ofSeconds(5))
+                .isEqualTo(TransportEndReason.CONSENT_EXPIRED);
     }
 
     @Test
@@ -176,14 +215,20 @@ class IceLiteTest {
         assertThat(transport.state()).isEqualTo(TransportState.CONNECTING);
         assertThat(transport.remoteAddress()).isEqualTo(peer.address());
         assertThat(port.addressMappingCount()).isEqualTo(1);
+        // a flood overflows the socket buffer (the kernel drops some); every datagram that arrived has exactly one
+        // outcome, and each kind of junk was seen
         PortCounters c = port.counters();
-        assertThat(c.get(PortEvent.STUN_NO_SESSION)).isEqualTo(500);
-        assertThat(c.get(PortEvent.STUN_BAD_INTEGRITY)).isEqualTo(500);
-        assertThat(c.get(PortEvent.UNKNOWN_SENDER) + c.get(PortEvent.UNKNOWN_KIND) + c.get(PortEvent.STUN_MALFORMED)
-                + c.get(PortEvent.STUN_UNSUPPORTED) + c.get(PortEvent.STUN_BAD_USERNAME)).isEqualTo(1000);
+        long outcomes = c.snapshot().values().stream().mapToLong(Long::longValue).sum();
+        assertThat(outcomes).isEqualTo(port.socketCounters().datagramsReceived());
+        assertThat(c.get(PortEvent.STUN_ANSWERED)).isEqualTo(2);
+        assertThat(c.get(PortEvent.STUN_NO_SESSION)).isPositive();
+        assertThat(c.get(PortEvent.STUN_BAD_INTEGRITY)).isPositive();
+        assertThat(c.get(PortEvent.UNKNOWN_SENDER)).isPositive();
+        assertThat(c.get(PortEvent.UNKNOWN_KIND) + c.get(PortEvent.STUN_MALFORMED)).isPositive();
+        assertThat(c.dropped()).isEqualTo(outcomes - 2);
     }
 
-    static final class NoMedia implements TransportListener {
+    static class NoMedia implements TransportListener {
         @Override
         public void onRtp(PeerTransport t, MemorySegment p, long o, int l) {}
 

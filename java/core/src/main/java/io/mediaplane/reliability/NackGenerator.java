@@ -15,7 +15,8 @@ import java.lang.foreign.MemorySegment;
  * reorder buffer has given up on it). A packet that falls out of the window of {@code window} sequence numbers is
  * given up too. Each give-up raises {@link #takeKeyframeNeeded()}: the decoder will see a gap it cannot bridge.
  *
- * <p>Not thread-safe; allocation-free per packet. State is a ring indexed by extended sequence number.
+ * <p>Not thread-safe; allocation-free per packet. State is a ring indexed by extended sequence number (O(1) per
+ * arrival) plus the missing numbers in order, so {@link #collect} costs what is missing, not the window.
  */
 public final class NackGenerator {
     public static final int DEFAULT_WINDOW = 1024;
@@ -32,6 +33,9 @@ public final class NackGenerator {
     private final long[] missingSince;
     private final long[] lastRequest;
     private final int[] retries;
+    /** Extended sequence numbers added as missing, oldest first; stale ones (arrived, given up) are dropped lazily. */
+    private final long[] order;
+    private int orderSize;
     private final SequenceUnwrapper unwrapper = new SequenceUnwrapper();
     private final ReliabilityCounters counters = new ReliabilityCounters();
     private final int[] scratch = new int[MAX_PER_NACK];
@@ -41,7 +45,6 @@ public final class NackGenerator {
     private long minResendIntervalNanos = DEFAULT_MIN_RESEND_INTERVAL_NANOS;
     private long firstRequestDelayNanos;
     private long highest = NONE;
-    private long lowestMissing; // no missing entry below this
     private int missing;
     private long requested;
     private long recovered;
@@ -62,6 +65,7 @@ public final class NackGenerator {
         missingSince = new long[size];
         lastRequest = new long[size];
         retries = new int[size];
+        order = new long[size];
         java.util.Arrays.fill(missingSeq, NONE);
     }
 
@@ -114,7 +118,6 @@ public final class NackGenerator {
         long ext = unwrapper.unwrap(seq);
         if (highest == NONE) {
             highest = ext;
-            lowestMissing = ext + 1;
             return ReliabilityStatus.OK;
         }
         if (ext > highest) {
@@ -126,9 +129,6 @@ public final class NackGenerator {
                 addMissing(s, nowNanos);
             }
             highest = ext;
-            if (missing == 0) {
-                lowestMissing = ext + 1;
-            }
             return ReliabilityStatus.OK;
         }
         int i = (int) ext & mask;
@@ -148,14 +148,27 @@ public final class NackGenerator {
             missing--;
             giveUp(1);
         }
-        if (missing == 0) {
-            lowestMissing = s;
-        }
         missingSeq[i] = s;
         missingSince[i] = nowNanos;
         lastRequest[i] = NONE;
         retries[i] = 0;
         missing++;
+        if (orderSize == order.length) {
+            compact();
+        }
+        order[orderSize++] = s; // at most one live entry per slot, so after compacting there is room
+    }
+
+    /** Drops entries of the order list that are no longer missing. */
+    private void compact() {
+        int w = 0;
+        for (int r = 0; r < orderSize; r++) {
+            long s = order[r];
+            if (missingSeq[(int) s & mask] == s) {
+                order[w++] = s;
+            }
+        }
+        orderSize = w;
     }
 
     private void giveUp(long n) {
@@ -169,30 +182,28 @@ public final class NackGenerator {
      */
     public int collect(long nowNanos, int[] out) {
         if (missing == 0) {
+            orderSize = 0;
             return 0;
         }
         long interval = Math.max(rttNanos, minResendIntervalNanos);
         int n = 0;
-        long s = Math.max(lowestMissing, highest - mask - 1); // the ring holds the window below the newest
-        boolean advancing = true;
-        for (; s < highest && n < out.length; s++) {
+        int w = 0;
+        for (int r = 0; r < orderSize; r++) {
+            long s = order[r];
             int i = (int) s & mask;
             if (missingSeq[i] != s) {
-                if (advancing) {
-                    lowestMissing = s + 1;
-                }
-                continue;
+                continue; // arrived, or given up
             }
             if (retries[i] >= maxRetries || nowNanos - missingSince[i] >= maxAgeNanos) {
                 missingSeq[i] = NONE;
                 missing--;
                 giveUp(1);
-                if (advancing) {
-                    lowestMissing = s + 1;
-                }
                 continue;
             }
-            advancing = false;
+            order[w++] = s;
+            if (n == out.length) {
+                continue;
+            }
             long last = lastRequest[i];
             boolean due = last == NONE ? nowNanos - missingSince[i] >= firstRequestDelayNanos
                     : nowNanos - last >= interval;
@@ -202,6 +213,7 @@ public final class NackGenerator {
                 out[n++] = (int) s & 0xFFFF;
             }
         }
+        orderSize = w;
         requested += n;
         return n;
     }
@@ -248,5 +260,6 @@ public final class NackGenerator {
         unwrapper.reset();
         highest = NONE;
         missing = 0;
+        orderSize = 0;
     }
 }

@@ -117,23 +117,66 @@ public final class RetransmissionHistory implements AutoCloseable {
         return store(buffer.segment(), buffer.offset(), buffer.length(), nowNanos);
     }
 
-    /** Keeps a copy of the RTP packet at {@code [offset, offset + length)}: header, payload and padding. */
-    public ReliabilityStatus store(MemorySegment s, long offset, int length, long nowNanos) {
-        if (length < RtpHeader.FIXED_LENGTH || length > pool.capacity()) {
+    /**
+     * Keeps {@code buffer} itself, without a copy: for senders whose cipher writes its output into another buffer,
+     * so the clear packet is free after sending. Takes ownership: the buffer is released here when the packet
+     * leaves the history, or at once when refused.
+     */
+    public ReliabilityStatus retain(PacketBuffer buffer, long nowNanos) {
+        MemorySegment s = buffer.segment();
+        long offset = buffer.offset();
+        if (buffer.length() < RtpHeader.FIXED_LENGTH) {
+            buffer.release();
             return counters.count(ReliabilityStatus.TOO_LARGE);
         }
-        long ext = unwrapper.unwrap(RtpHeader.sequenceNumber(s, offset));
+        long ext = admit(RtpHeader.sequenceNumber(s, offset), nowNanos);
+        if (ext == NONE) {
+            buffer.release();
+            return counters.count(ReliabilityStatus.TOO_OLD);
+        }
+        int i = (int) ext & mask;
+        PacketBuffer old = packets[i];
+        if (old != null) {
+            old.release();
+        } else {
+            stored++;
+        }
+        packets[i] = buffer;
+        slotSeq[i] = ext;
+        storedAt[i] = nowNanos;
+        resentAt[i] = NONE;
+        return ReliabilityStatus.OK;
+    }
+
+    /** Places a sequence number: its extended form after evicting what it pushes out, or NONE when too old. */
+    private long admit(int seq, long nowNanos) {
+        long ext = unwrapper.unwrap(seq);
         if (newest == NONE) {
             oldest = ext;
             newest = ext;
         }
         if (ext < newest - mask) {
-            return counters.count(ReliabilityStatus.TOO_OLD);
+            return NONE;
         }
         if (ext > newest) {
             newest = ext;
         }
         evict(nowNanos);
+        if (ext < oldest) {
+            oldest = ext;
+        }
+        return ext;
+    }
+
+    /** Keeps a copy of the RTP packet at {@code [offset, offset + length)}: header, payload and padding. */
+    public ReliabilityStatus store(MemorySegment s, long offset, int length, long nowNanos) {
+        if (length < RtpHeader.FIXED_LENGTH || length > pool.capacity()) {
+            return counters.count(ReliabilityStatus.TOO_LARGE);
+        }
+        long ext = admit(RtpHeader.sequenceNumber(s, offset), nowNanos);
+        if (ext == NONE) {
+            return counters.count(ReliabilityStatus.TOO_OLD);
+        }
         int i = (int) ext & mask;
         PacketBuffer copy = packets[i];
         if (copy == null) {
@@ -151,9 +194,6 @@ public final class RetransmissionHistory implements AutoCloseable {
         slotSeq[i] = ext;
         storedAt[i] = nowNanos;
         resentAt[i] = NONE;
-        if (ext < oldest) {
-            oldest = ext;
-        }
         return ReliabilityStatus.OK;
     }
 

@@ -69,7 +69,6 @@ public final class RtxUnwrapper {
         if (original < 0) {
             return counters.count(ReliabilityStatus.NOT_RTX);
         }
-        int mediaSsrc = 0;
         int k = 0;
         while (k < streams && rtxSsrcs[k] != packet.ssrc()) {
             k++;
@@ -77,7 +76,7 @@ public final class RtxUnwrapper {
         if (k == streams) {
             return counters.count(ReliabilityStatus.NOT_RTX);
         }
-        mediaSsrc = mediaSsrcs[k];
+        int mediaSsrc = mediaSsrcs[k];
         if (packet.payloadLength() < 2) {
             return counters.count(ReliabilityStatus.RTX_NO_OSN);
         }

@@ -74,6 +74,10 @@ class ImpairmentTest {
         Set<Integer> lost = run.droppedOriginals;
         assertThat(lost).as("the injector lost packets").hasSizeGreaterThan(30);
         long recovered = lost.stream().filter(run.deliveredSeqs::contains).count();
+        System.out.printf("impairment with NACK/RTX: %d packets sent, %d lost, %d reordered, %d duplicated; %d recovered,"
+                + " %d retransmissions, %d frames emitted, RTT %.1f ms%n", run.injector.sent, lost.size(),
+                run.injector.reordered, run.injector.duplicated, recovered, run.history.resent(), run.emitted.size(),
+                run.measuredRtt / 1e6);
         assertThat((double) recovered / lost.size()).as("recovered %d of %d", recovered, lost.size())
                 .isGreaterThanOrEqualTo(0.99);
         assertThat(run.history.resent()).isGreaterThanOrEqualTo(lost.size());
@@ -91,6 +95,8 @@ class ImpairmentTest {
         run.simulate();
         assertThat(run.droppedOriginals).hasSizeGreaterThan(30);
         assertThat(run.history.resent()).isZero();
+        System.out.printf("impairment without retransmission: %d lost, %d PLIs, %d of %d frames emitted%n",
+                run.droppedOriginals.size(), run.plis, run.emitted.size(), FRAMES);
         assertThat(run.plis).as("PLIs written").isPositive();
         assertThat(run.plisReceived).isPositive();
         // exactly the frames whose whole chain since the last IDR arrived are emitted; an IDR that lost only

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mediaplane.buffer.PacketBuffer;
 import io.mediaplane.buffer.PacketPool;
 import io.mediaplane.rtp.RtpHeader;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -143,6 +143,26 @@ class RetransmissionTest {
     }
 
     @Test
+    void retainKeepsTheBufferItselfAndReleasesItOnEviction() {
+        Random r = new Random(5);
+        try (RetransmissionHistory history = new RetransmissionHistory(pool, 4, 2000 * MS)) {
+            List<byte[]> copies = new ArrayList<>();
+            for (int seq = 0; seq < 10; seq++) {
+                byte[] p = packet(seq, 200, 0, r);
+                copies.add(p);
+                PacketBuffer b = pool.acquire().put(p);
+                assertThat(history.retain(b, seq * MS)).isEqualTo(ReliabilityStatus.OK);
+                assertThat(pool.outstanding()).isLessThanOrEqualTo(4);
+            }
+            assertThat(history.resend(9, 10 * MS, sent::add)).isEqualTo(ReliabilityStatus.OK);
+            assertThat(sent.getFirst().toArray()).isEqualTo(copies.get(9));
+            assertThat(history.resend(5, 10 * MS, sent::add)).isEqualTo(ReliabilityStatus.NOT_IN_HISTORY);
+            PacketBuffer stale = pool.acquire().put(packet(2, 10, 0, r));
+            assertThat(history.retain(stale, 11 * MS)).isEqualTo(ReliabilityStatus.TOO_OLD); // released here
+        }
+    }
+
+    @Test
     void unwrapperRefusesWhatIsNotRtx() {
         RtxUnwrapper unwrapper = new RtxUnwrapper().payloadType(97, 96).ssrc(SSRC, RTX_SSRC);
         PacketBuffer b = pool.acquire();

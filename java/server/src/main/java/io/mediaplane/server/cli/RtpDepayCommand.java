@@ -20,7 +20,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.DatagramPacket;
@@ -84,6 +83,7 @@ final class RtpDepayCommand implements Callable<Integer> {
     private long packets;
     private long otherStreams;
     private long rtcp;
+    private long poolExhausted;
     private long frames;
     private long keyframes;
     private ReceiverStatistics stats;
@@ -136,7 +136,7 @@ final class RtpDepayCommand implements Callable<Integer> {
                 reorder.counters().get(ReliabilityStatus.TOO_OLD), c.droppedUnits(),
                 stats == null ? 0 : stats.jitter(),
                 lockedSsrc == null ? "-" : String.format("0x%08x", lockedSsrc), otherStreams, rtcp,
-                refused.dropped());
+                refused.dropped() + poolExhausted);
         stdout.flush();
         if (frames == 0) {
             spec.commandLine().getErr().println("no " + codec + " frame was assembled");
@@ -159,6 +159,10 @@ final class RtpDepayCommand implements Callable<Integer> {
                 continue;
             }
             PacketBuffer b = pool.acquire();
+            if (b == null) {
+                poolExhausted++; // cannot happen while the pool has more slots than the reorder buffer holds
+                continue;
+            }
             b.length(reader.payloadLength());
             MemorySegment.copy(capture, reader.payloadOffset(), b.segment(), b.offset(), reader.payloadLength());
             accept(b, reader.timestampNanos());
@@ -189,7 +193,12 @@ final class RtpDepayCommand implements Callable<Integer> {
                 }
                 last = System.nanoTime();
                 PacketBuffer b = pool.acquire();
-                b.put(java.util.Arrays.copyOf(datagram, p.getLength()));
+                if (b == null) {
+                    poolExhausted++;
+                    continue;
+                }
+                b.length(p.getLength());
+                MemorySegment.copy(datagram, 0, b.segment(), ValueLayout.JAVA_BYTE, b.offset(), p.getLength());
                 accept(b, last);
             }
         }

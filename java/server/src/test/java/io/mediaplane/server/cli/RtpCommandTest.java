@@ -138,6 +138,45 @@ class RtpCommandTest {
     }
 
     @Test
+    void payToGStreamerThroughOurSdpDecodesEveryFrame(@TempDir Path dir) throws Exception {
+        Path source = dir.resolve("source.h264");
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-frames:v", Integer.toString(FRAMES),
+                "-c:v", "libx264", "-profile:v", "baseline", "-g", "20", "-f", "h264", source.toString());
+        int port = freePortPair();
+        Path sdp = dir.resolve("out.sdp");
+        String to = "udp://127.0.0.1:" + port;
+        assertThat(run("rtp", "pay", "--codec", "H264", "--in", source.toString(), "--to", to, "--sdp",
+                sdp.toString(), "--sdp-only").exit()).isZero();
+        Path frames = dir.resolve("frames.i420");
+        require("gst-launch-1.0", GST);
+        Path log = Files.createTempFile("gst", ".log");
+        String pipeline = "filesrc location=" + sdp + " ! sdpdemux latency=200 ! rtph264depay ! h264parse ! openh264dec"
+                + " ! videoconvert ! video/x-raw,format=I420 ! filesink location=" + frames;
+        List<String> cmd = new ArrayList<>(List.of("gst-launch-1.0", "-q", "-e"));
+        cmd.addAll(List.of(pipeline.split(" +")));
+        Process gst = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!bound(port)) {
+                assertThat(gst.isAlive()).as("gst-launch died: %s", Files.readString(log)).isTrue();
+                assertThat(System.nanoTime()).as("sdpdemux never bound its port").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            Thread.sleep(300);
+            Result r = run("rtp", "pay", "--codec", "H264", "--in", source.toString(), "--to", to);
+            assertThat(r.exit()).as(r.err()).isZero();
+            Thread.sleep(1000);
+            new ProcessBuilder("kill", "-INT", Long.toString(gst.pid())).start().waitFor();
+            assertThat(gst.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.size(frames)).as("decoded I420 frames; %s", Files.readString(log))
+                    .isEqualTo((long) FRAMES * 320 * 240 * 3 / 2);
+        } finally {
+            gst.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
     void vp8IvfPayThenDepayDecodesLikeTheSource(@TempDir Path dir) throws Exception {
         Path source = dir.resolve("source.ivf");
         ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-frames:v", Integer.toString(FRAMES),

@@ -119,6 +119,9 @@ class ChromiumWhipWhepInteropTest {
         JsonNode rr = tab.eval("remoteInbound('pub', 5000)");
         assertThat(rr.isObject()).as("the publisher got our receiver reports: %s", rr).isTrue();
         assertThat(rr.path("packetsLost").asInt()).isZero();
+        JsonNode srs = tab.eval("remoteOutbound('v1', 5000)");
+        assertThat(srs.isObject()).as("the viewer got our sender reports: %s", srs).isTrue();
+        assertThat(srs.path("packetsSent").asInt()).isPositive();
 
         assertThat(tab.eval("stop('v1')").asInt()).isEqualTo(200);
         assertThat(tab.eval("stop('v2')").asInt()).isEqualTo(200);

@@ -1,0 +1,266 @@
+package io.mediaplane.webrtc;
+
+import io.mediaplane.buffer.PacketBuffer;
+import io.mediaplane.buffer.PacketPool;
+import io.mediaplane.codec.PacketSink;
+import io.mediaplane.crypto.SrtpContext;
+import io.mediaplane.net.PeerTransport;
+import io.mediaplane.net.TransportState;
+import io.mediaplane.reliability.NanoClock;
+import io.mediaplane.reliability.RetransmissionHistory;
+import io.mediaplane.reliability.SenderReporter;
+import io.mediaplane.rtp.PacketStatus;
+import io.mediaplane.rtp.RtcpCompound;
+import io.mediaplane.rtp.RtcpFeedback;
+import io.mediaplane.rtp.RtcpNack;
+import io.mediaplane.rtp.RtcpPacketType;
+import io.mediaplane.rtp.RtcpReceiverReport;
+import io.mediaplane.rtp.RtcpReport;
+import io.mediaplane.rtp.RtcpReportBlock;
+import io.mediaplane.rtp.RtcpSenderReport;
+import io.mediaplane.rtp.RtpHeader;
+import io.mediaplane.rtp.RtpPacket;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A WHEP viewer. Each forwarded packet is written anew into this viewer's own buffer: a fresh RTP header with
+ * the viewer's payload type, SSRC, sequence number and timestamp ({@link TrackRewriter}), the publisher's
+ * payload copied after it, then SRTP-sealed in place and sent. The shared packet is never written. Video is
+ * gated until a keyframe starts, so the first picture a viewer gets is decodable. Sent video is kept, in the
+ * clear, in a {@link RetransmissionHistory}: the viewer's NACKs (RFC 4585 §6.2.1) are answered from it, over RTX
+ * (RFC 4588) when the viewer negotiated it. Sender reports (RFC 3550 §6.4.1) go out about once a second, so the
+ * viewer can line audio up with video; the round trip its receiver reports show paces retransmissions.
+ */
+public final class ViewerSession extends WebRtcSession {
+    private static final int[] NO_CSRCS = new int[0];
+    /** An Ethernet-MTU datagram plus the largest SRTP tag; publishers' packets fit a 1500-byte path. */
+    private static final int BUFFER = 1600;
+    private static final NanoClock CLOCK = NanoClock.system();
+    private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final Track video;
+    private final Track audio;
+    private final byte[] out = new byte[BUFFER];
+    private final MemorySegment outSegment = MemorySegment.ofArray(out);
+    private final Keyframes keyframes = new Keyframes();
+    private final RtcpCompound compound = new RtcpCompound(true);
+    private final RtcpNack nack = new RtcpNack();
+    private final RtcpReceiverReport rr = new RtcpReceiverReport();
+    private final RtcpSenderReport sr = new RtcpSenderReport();
+    private final RtcpReportBlock block = new RtcpReportBlock();
+    private long lastReport = System.nanoTime();
+    /** Sent video for retransmission; heap slots, so it needs no closing and the session's GC frees it. */
+    private final RetransmissionHistory history;
+    private final PacketSink resend = this::resend;
+    /** Seals and sends one packet of ours; the transport's SRTP by default, replaced by tests of the wiring. */
+    private Egress egress = this::sealAndSend;
+    final LongAdder retransmitted = new LongAdder();
+    final LongAdder rtpSent = new LongAdder();
+    final LongAdder rtpSkipped = new LongAdder();
+    final LongAdder sendFailures = new LongAdder();
+    final LongAdder keyframeRequestsReceived = new LongAdder();
+    final LongAdder nacksReceived = new LongAdder();
+
+    /** One sent track: what the viewer negotiated, and its numbering. */
+    private static final class Track {
+        final NegotiatedMedia media;
+        final TrackRewriter rewriter;
+        final SenderReporter reporter;
+        /** The generation whose keyframe has been seen (video only); until then, packets wait. */
+        int keyframeGeneration = -1;
+
+        Track(NegotiatedMedia media, SplittableRandom random) {
+            this.media = media;
+            int ticks = media.codec().isVideo() ? 3000 : 960;
+            this.rewriter = new TrackRewriter(ticks, random.nextInt(0x10000), random.nextInt());
+            this.reporter = new SenderReporter((int) media.localSsrc(), media.clockRate(), CLOCK);
+        }
+    }
+
+    ViewerSession(String id, Room room, AnswerResult.Answered negotiated, String etag, WebRtcService service,
+                  SplittableRandom random) {
+        super(id, room, negotiated, etag, service);
+        this.video = negotiated.video() == null ? null : new Track(negotiated.video(), random);
+        this.audio = negotiated.audio() == null ? null : new Track(negotiated.audio(), random);
+        NegotiatedMedia v = negotiated.video();
+        if (v != null && v.nack()) {
+            history = new RetransmissionHistory(PacketPool.heap(HISTORY_PACKETS + 32, BUFFER), HISTORY_PACKETS,
+                    RetransmissionHistory.DEFAULT_MAX_AGE_NANOS);
+            if (v.rtxPayloadType() >= 0) {
+                history.rtx(v.rtxPayloadType(), (int) v.localRtxSsrc(), random.nextInt(0x10000));
+            }
+        } else {
+            history = null;
+        }
+    }
+
+    /** About 2 s of 2.5 Mbit/s video in 1200-byte packets. */
+    static final int HISTORY_PACKETS = 512;
+
+    /** Seals an RTP packet of ours at {@code [0, length)} of {@code s} (room up to {@code capacity}) and sends it. */
+    @FunctionalInterface
+    interface Egress {
+        /** @return false when it could not be sealed or sent (counted by the caller) */
+        boolean send(MemorySegment s, long offset, int length, int capacity);
+    }
+
+    void egress(Egress e) {
+        egress = e;
+    }
+
+    public long retransmitted() {
+        return retransmitted.sum();
+    }
+
+    private boolean sealAndSend(MemorySegment s, long offset, int length, int capacity) {
+        PeerTransport t = transport;
+        SrtpContext srtp = t == null ? null : t.srtp();
+        if (srtp == null) {
+            return false;
+        }
+        int sealed = srtp.sealRtp(s, offset, length, capacity);
+        return sealed >= 0 && t.send(s, offset, sealed) >= 0;
+    }
+
+    @Override
+    public SessionKind kind() {
+        return SessionKind.WHEP;
+    }
+
+    public long rtpSent() {
+        return rtpSent.sum();
+    }
+
+    /** On the media port thread: one publisher packet of {@code media}. */
+    void forward(PublisherSession from, NegotiatedMedia media, RtpPacket p) {
+        PeerTransport t = transport;
+        if (t == null || t.state() != TransportState.CONNECTED || t.srtp() == null) {
+            return;
+        }
+        write(from.generation(), media, p, t.srtp().maxOverhead());
+    }
+
+    /** Rewrites {@code p} into this viewer's buffer and hands it to {@link #egress}; video is kept for NACKs. */
+    void write(int generation, NegotiatedMedia media, RtpPacket p, int sealOverhead) {
+        Track track = media.codec().isVideo() ? video : audio;
+        if (track == null) {
+            return;
+        }
+        if (track.media.codec() != media.codec()) {
+            rtpSkipped.increment(); // a reconnecting publisher switched codec: this viewer cannot decode it
+            return;
+        }
+        int payloadLength = p.payloadLength();
+        if (media.codec().isVideo() && track.keyframeGeneration != generation) {
+            if (!keyframes.startsKeyframe(media.codec(), p.segment(), p.payloadOffset(), payloadLength)) {
+                rtpSkipped.increment();
+                room().requestKeyframe();
+                return;
+            }
+            track.keyframeGeneration = generation;
+        }
+        if (payloadLength > BUFFER - RtpHeader.FIXED_LENGTH - sealOverhead) {
+            rtpSkipped.increment();
+            return;
+        }
+        int seq = track.rewriter.sequence(generation, p.sequenceNumber(), p.timestamp());
+        int ts = track.rewriter.timestamp(p.timestamp());
+        int h = RtpHeader.write(outSegment, 0, p.marker(), track.media.payloadType(), seq, ts,
+                (int) track.media.localSsrc(), NO_CSRCS);
+        MemorySegment.copy(p.segment(), p.payloadOffset(), outSegment, h, payloadLength);
+        int length = h + payloadLength;
+        long now = System.nanoTime();
+        if (track == video && history != null) {
+            history.store(outSegment, 0, length, now);
+        }
+        if (!egress.send(outSegment, 0, length, BUFFER)) {
+            sendFailures.increment();
+            return;
+        }
+        rtpSent.increment();
+        track.reporter.onPacketSent(ts, payloadLength, now);
+        if (now - lastReport >= REPORT_INTERVAL_NANOS) {
+            lastReport = now;
+            sendRtcp(s -> {
+                int len = 0;
+                for (Track t : new Track[] {video, audio}) {
+                    if (t != null && t.reporter.sending()) {
+                        len += t.reporter.write(s, len, now);
+                    }
+                }
+                return len;
+            });
+        }
+    }
+
+    /** A retransmission from the history (a buffer of its pool, with tailroom for the SRTP tag). */
+    private void resend(PacketBuffer b) {
+        try {
+            if (egress.send(b.segment(), b.offset(), b.length(), b.length() + b.tailroom())) {
+                retransmitted.increment();
+            } else {
+                sendFailures.increment();
+            }
+        } finally {
+            b.release();
+        }
+    }
+
+    @Override
+    public void onRtp(PeerTransport t, MemorySegment s, long offset, int length) {
+        // a recvonly peer sends no media; RTP here is counted by the port and ignored
+    }
+
+    @Override
+    public void onRtcp(PeerTransport t, MemorySegment s, long offset, int length) {
+        if (compound.wrap(s, offset, length) != PacketStatus.OK) {
+            return;
+        }
+        while (compound.next()) {
+            RtcpPacketType type = compound.type();
+            if (type == RtcpPacketType.PSFB
+                    && (compound.fmt() == RtcpFeedback.FMT_PLI || compound.fmt() == RtcpFeedback.FMT_FIR)) {
+                keyframeRequestsReceived.increment();
+                room().requestKeyframe();
+            } else if (type == RtcpPacketType.RR && compound.read(rr) == PacketStatus.OK) {
+                onReport(rr);
+            } else if (type == RtcpPacketType.SR && compound.read(sr) == PacketStatus.OK) {
+                onReport(sr);
+            } else if (type == RtcpPacketType.RTPFB && compound.fmt() == RtcpFeedback.FMT_NACK) {
+                nacksReceived.increment();
+                if (history != null && compound.read(nack) == PacketStatus.OK) {
+                    history.onNack(nack, System.nanoTime(), resend);
+                }
+            }
+        }
+    }
+
+    /** The viewer's report blocks about our video give the round trip, which paces retransmissions. */
+    private void onReport(RtcpReport report) {
+        if (video == null) {
+            return;
+        }
+        for (int i = 0; i < report.reportCount(); i++) {
+            if (report.reportBlock(i, block) != null && (block.ssrc() & 0xFFFF_FFFFL) == video.media.localSsrc()) {
+                long rtt = video.reporter.onReportBlock(block, System.nanoTime());
+                if (rtt > 0 && history != null) {
+                    history.rttNanos(rtt);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onStateChange(PeerTransport t, TransportState state) {
+        if (state == TransportState.CONNECTED) {
+            room().requestKeyframe(); // a late joiner starts at the next keyframe, asked for once for everyone
+        }
+    }
+
+    @Override
+    void detach() {
+        room().removeViewer(this);
+    }
+}

@@ -1,0 +1,166 @@
+package io.mediaplane.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mediaplane.crypto.SrtpProfile;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Our DTLS server against our DTLS client over real loopback UDP, each on its own {@link MediaPort} with its own
+ * certificate: use_srtp negotiation, fingerprint checks, and SRTP/SRTCP sealed by one side opened by the other.
+ * ICE is given by making each transport validate the other port's address as an authenticated binding request
+ * would (both sides are lite here, so nobody would send checks).
+ */
+class DtlsSrtpLoopbackTest {
+    private static final HexFormat HEX = HexFormat.of();
+    private final DtlsCertificate serverCert = DtlsCertificate.generate("server");
+    private final DtlsCertificate clientCert = DtlsCertificate.generate("client");
+    private MediaPort serverPort;
+    private MediaPort clientPort;
+
+    @BeforeEach
+    void open() throws Exception {
+        InetSocketAddress lo = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        serverPort = MediaPort.open(lo, MediaPortOptions.defaults().withCertificate(serverCert));
+        clientPort = MediaPort.open(lo, MediaPortOptions.defaults().withCertificate(clientCert));
+    }
+
+    @AfterEach
+    void close() {
+        serverPort.close();
+        clientPort.close();
+    }
+
+    record Pair(PeerTransport server, PeerTransport client, Recorder serverMedia, Recorder clientMedia) {}
+
+    private Pair connect(List<SrtpProfile> serverProfiles, List<SrtpProfile> clientProfiles,
+            DtlsFingerprint serverExpects, DtlsFingerprint clientExpects) {
+        IceCredentials s = IceCredentials.random();
+        IceCredentials c = IceCredentials.random();
+        Recorder sm = new Recorder();
+        Recorder cm = new Recorder();
+        PeerTransport server = serverPort.register(
+                new TransportConfig(s, c, DtlsRole.SERVER, serverExpects, serverProfiles), sm);
+        PeerTransport client = clientPort.register(
+                new TransportConfig(c, s, DtlsRole.CLIENT, clientExpects, clientProfiles), cm);
+        server.onBindingRequest(PeerAddress.of(clientPort.localAddress()), true, System.nanoTime());
+        client.onBindingRequest(PeerAddress.of(serverPort.localAddress()), true, System.nanoTime());
+        return new Pair(server, client, sm, cm);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SrtpProfile.class, names = {"AEAD_AES_128_GCM", "AES_CM_128_HMAC_SHA1_80"})
+    void handshakeKeysSrtpBothWays(SrtpProfile clientOnly) throws Exception {
+        Pair p = connect(TransportConfig.DEFAULT_SRTP_PROFILES, List.of(clientOnly), clientCert.fingerprint(),
+                serverCert.fingerprint());
+        assertThat(p.server.whenConnected().get(10, TimeUnit.SECONDS)).isEqualTo(TransportState.CONNECTED);
+        assertThat(p.client.whenConnected().get(10, TimeUnit.SECONDS)).isEqualTo(TransportState.CONNECTED);
+        assertThat(p.server.srtpProfile()).isEqualTo(clientOnly);
+        assertThat(p.client.srtpProfile()).isEqualTo(clientOnly);
+
+        byte[] rtp = HEX.parseHex("80601234000003e8deadbeef0102030405060708090a");
+        sealAndSend(p.client, rtp, false);
+        assertThat(p.serverMedia.rtp.poll(5, TimeUnit.SECONDS)).isEqualTo(rtp);
+        // a tampered packet is refused and counted, not delivered
+        byte[] buf = java.util.Arrays.copyOf(rtp, rtp.length + 64);
+        buf[3] = 0x35; // next sequence number
+        MemorySegment seg = MemorySegment.ofArray(buf);
+        int n = p.client.srtp().sealRtp(seg, 0, rtp.length, buf.length);
+        buf[n - 1] ^= 1;
+        assertThat(p.client.send(seg, 0, n)).isEqualTo(1);
+        byte[] next = rtp.clone();
+        next[3] = 0x36;
+        sealAndSend(p.client, next, false);
+        assertThat(p.serverMedia.rtp.poll(5, TimeUnit.SECONDS)).isEqualTo(next);
+        assertThat(p.server.counters().get(PortEvent.SRTP_REFUSED)).isEqualTo(1);
+        sealAndSend(p.server, rtp, false);
+        assertThat(p.clientMedia.rtp.poll(5, TimeUnit.SECONDS)).isEqualTo(rtp);
+        byte[] rtcp = HEX.parseHex("81c90007deadbeef" + "cafebabe00000001000000020000000300000004000000050000");
+        rtcp = java.util.Arrays.copyOf(rtcp, 32);
+        sealAndSend(p.server, rtcp, true);
+        assertThat(p.clientMedia.rtcp.poll(5, TimeUnit.SECONDS)).isEqualTo(rtcp);
+    }
+
+    @Test
+    void serverPrefersGcmWhenTheClientOffersBoth() throws Exception {
+        Pair p = connect(TransportConfig.DEFAULT_SRTP_PROFILES,
+                List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM), clientCert.fingerprint(),
+                serverCert.fingerprint());
+        assertThat(p.server.whenConnected().get(10, TimeUnit.SECONDS)).isEqualTo(TransportState.CONNECTED);
+        assertThat(p.server.srtpProfile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
+    }
+
+    @Test
+    void serverRefusesAClientCertificateThatIsNotTheOffersFingerprint() throws Exception {
+        Pair p = connect(TransportConfig.DEFAULT_SRTP_PROFILES, TransportConfig.DEFAULT_SRTP_PROFILES,
+                DtlsCertificate.generate("someone else").fingerprint(), serverCert.fingerprint());
+        assertThat(p.server.whenClosed().get(10, TimeUnit.SECONDS)).isEqualTo(TransportEndReason.FINGERPRINT_MISMATCH);
+        assertThat(p.server.endDetail()).contains(clientCert.fingerprint().toSdp());
+        assertThat(p.client.whenClosed().get(10, TimeUnit.SECONDS)).isEqualTo(TransportEndReason.HANDSHAKE_FAILED);
+        assertThat(p.server.srtp()).isNull();
+        assertThat(p.client.srtp()).isNull();
+    }
+
+    @Test
+    void clientRefusesAServerCertificateThatIsNotTheAnswersFingerprint() throws Exception {
+        Pair p = connect(TransportConfig.DEFAULT_SRTP_PROFILES, TransportConfig.DEFAULT_SRTP_PROFILES,
+                clientCert.fingerprint(), DtlsCertificate.generate("someone else").fingerprint());
+        assertThat(p.client.whenClosed().get(10, TimeUnit.SECONDS)).isEqualTo(TransportEndReason.FINGERPRINT_MISMATCH);
+        assertThat(p.server.whenClosed().get(10, TimeUnit.SECONDS)).isIn(TransportEndReason.HANDSHAKE_FAILED,
+                TransportEndReason.PEER_CLOSED);
+    }
+
+    @Test
+    void noCommonSrtpProfileIsRefused() throws Exception {
+        Pair p = connect(List.of(SrtpProfile.AEAD_AES_128_GCM), List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80),
+                clientCert.fingerprint(), serverCert.fingerprint());
+        assertThat(p.server.whenClosed().get(10, TimeUnit.SECONDS)).isEqualTo(TransportEndReason.NO_SRTP_PROFILE);
+    }
+
+    @Test
+    void closeSendsCloseNotifyAndThePeerEnds() throws Exception {
+        Pair p = connect(TransportConfig.DEFAULT_SRTP_PROFILES, TransportConfig.DEFAULT_SRTP_PROFILES,
+                clientCert.fingerprint(), serverCert.fingerprint());
+        assertThat(p.client.whenConnected().get(10, TimeUnit.SECONDS)).isEqualTo(TransportState.CONNECTED);
+        assertThat(p.server.whenConnected().get(10, TimeUnit.SECONDS)).isEqualTo(TransportState.CONNECTED);
+        p.client.close();
+        assertThat(p.server.whenClosed().get(10, TimeUnit.SECONDS)).isEqualTo(TransportEndReason.PEER_CLOSED);
+        assertThat(p.client.endReason()).isEqualTo(TransportEndReason.CLOSED_LOCALLY);
+        byte[] rtp = HEX.parseHex("80601234000003e8deadbeef0102030405060708090a");
+        assertThat(p.client.sealAndSend(MemorySegment.ofArray(java.util.Arrays.copyOf(rtp, 64)), 0, rtp.length, 64,
+                false)).isEqualTo(SendStatus.NOT_CONNECTED);
+        assertThat(p.client.sendCount(SendStatus.NOT_CONNECTED)).isEqualTo(1);
+    }
+
+    static void sealAndSend(PeerTransport t, byte[] plain, boolean rtcp) {
+        byte[] buf = java.util.Arrays.copyOf(plain, plain.length + 64);
+        assertThat(t.sealAndSend(MemorySegment.ofArray(buf), 0, plain.length, buf.length, rtcp)).isEqualTo(SendStatus.SENT);
+        assertThat(buf).as("sealed in the caller's buffer").isNotEqualTo(java.util.Arrays.copyOf(plain, buf.length));
+    }
+
+    static final class Recorder implements TransportListener {
+        final LinkedBlockingQueue<byte[]> rtp = new LinkedBlockingQueue<>();
+        final LinkedBlockingQueue<byte[]> rtcp = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onRtp(PeerTransport t, MemorySegment p, long o, int l) {
+            rtp.add(p.asSlice(o, l).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        }
+
+        @Override
+        public void onRtcp(PeerTransport t, MemorySegment p, long o, int l) {
+            rtcp.add(p.asSlice(o, l).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.mediaplane.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mediaplane.buffer.Bytes;
+import io.mediaplane.crypto.SrtpProfile;
+import io.mediaplane.rtp.RtpPacket;
+import io.mediaplane.testing.Peers;
+import java.lang.foreign.MemorySegment;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A third-party DTLS-SRTP peer: GStreamer's {@code dtlssrtpenc}/{@code dtlssrtpdec} (OpenSSL underneath) sends
+ * H264 over SRTP to our {@link MediaPort}, as DTLS client (we are server) and as DTLS server (we are client).
+ * GStreamer does no ICE, so a relay socket in the test plays the browser's ICE part: it authenticates with a
+ * binding request (USERNAME, MESSAGE-INTEGRITY, USE-CANDIDATE) and then carries GStreamer's datagrams to our
+ * port and ours back to GStreamer's {@code udpsrc}. GStreamer presents a certificate we generated, so the
+ * fingerprint check is real: we only finish the handshake with that certificate.
+ */
+class GStreamerDtlsSrtpInteropTest {
+    private static final String PACKAGES = "gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good "
+            + "gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly";
+    private static final int SSRC = 0x11223344;
+
+    /**
+     * GStreamer as DTLS client, we as server: the WHIP case (browsers and OBS answer {@code a=setup:active}).
+     * GStreamer 1.22 as DTLS <em>server</em> ({@code is-client=false}) does not work in a gst-launch pipeline
+     * even against another GStreamer (its first flight never leaves udpsink), so our client role is proven against
+     * our server only ({@link DtlsSrtpLoopbackTest}).
+     */
+    @Test
+    void gstreamerClientSendsSrtpThatWeOpen() throws Exception {
+        DtlsRole ourRole = DtlsRole.SERVER;
+        Peers.require("gst-launch-1.0", PACKAGES);
+        DtlsCertificate gstCert = DtlsCertificate.generate("gstreamer");
+        IceCredentials ours = IceCredentials.random();
+        IceCredentials theirs = new IceCredentials("gstr", null);
+        AtomicInteger h264Packets = new AtomicInteger();
+        ConcurrentHashMap<Integer, Boolean> nalTypes = new ConcurrentHashMap<>();
+        CountDownLatch enough = new CountDownLatch(60);
+        CountDownLatch spsAndPps = new CountDownLatch(1);
+        RtpPacket view = new RtpPacket();
+        try (MediaPort port = MediaPort.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                StunPeer relay = new StunPeer(port.localAddress())) {
+            PeerTransport t = port.register(new TransportConfig(ours, theirs, ourRole, gstCert.fingerprint(),
+                    TransportConfig.DEFAULT_SRTP_PROFILES), new TransportListener() {
+                        @Override
+                        public void onRtp(PeerTransport tr, MemorySegment p, long o, int l) {
+                            if (view.wrap(p, o, l).ok() && view.ssrc() == SSRC && view.payloadType() == 96) {
+                                h264Packets.incrementAndGet();
+                                if (view.payloadLength() > 0) {
+                                    int nal = Bytes.u8(p, view.payloadOffset()) & 0x1F;
+                                    nalTypes.put(nal, true);
+                                    if (nalTypes.containsKey(7) && nalTypes.containsKey(8)) {
+                                        spsAndPps.countDown();
+                                    }
+                                }
+                                enough.countDown();
+                            }
+                        }
+
+                        @Override
+                        public void onRtcp(PeerTransport tr, MemorySegment p, long o, int l) {}
+                    });
+            int gstRx = freePort();
+            int gstTx = freePort();
+            String client = ourRole == DtlsRole.SERVER ? "true" : "false";
+            List<String> cmd = new ArrayList<>(List.of("gst-launch-1.0", "-q",
+                    "udpsrc", "address=127.0.0.1", "port=" + gstRx, "!",
+                    "dtlssrtpdec", "name=d", "connection-id=mp", "pem=\"" + gstCert.toPem() + "\"",
+                    "d.rtp_src", "!", "fakesink", "sync=false",
+                    "dtlssrtpenc", "name=e", "connection-id=mp", "is-client=" + client, "!",
+                    "udpsink", "host=127.0.0.1", "port=" + relay.socket.getLocalPort(), "bind-port=" + gstTx,
+                    "sync=false",
+                    "videotestsrc", "is-live=true", "num-buffers=300", "!",
+                    "video/x-raw,width=320,height=240,framerate=30/1", "!",
+                    "x264enc", "tune=zerolatency", "speed-preset=ultrafast", "key-int-max=30", "!",
+                    "rtph264pay", "pt=96", "ssrc=" + SSRC, "config-interval=1", "mtu=1200", "!", "e.rtp_sink_0"));
+            try (Peers.Running gst = Peers.start(cmd)) {
+                // ICE as the browser would do it, from the relay's address
+                StunMessage answer = relay.exchange(relay.request(ours.ufrag() + ":" + theirs.ufrag(), ours.pwd(),
+                        true, false));
+                assertThat(answer).isNotNull();
+                assertThat(answer.type()).isEqualTo(Stun.BINDING_SUCCESS);
+                Thread forward = Thread.ofPlatform().daemon().start(() -> relay(relay.socket,
+                        new InetSocketAddress("127.0.0.1", gstTx), port.localAddress(),
+                        new InetSocketAddress("127.0.0.1", gstRx)));
+                try {
+                    TransportState s = t.whenConnected().get(20, TimeUnit.SECONDS);
+                    assertThat(s).as("%s %s; counters %s, port %s; gst output:\n%s", t.endReason(), t.endDetail(),
+                                    t.counters(), port.counters(), gst.output())
+                            .isEqualTo(TransportState.CONNECTED);
+                    assertThat(t.srtpProfile()).isIn(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80);
+                    assertThat(enough.await(20, TimeUnit.SECONDS))
+                            .as("H264 packets opened: %d; counters %s; gst output:\n%s", h264Packets.get(),
+                                    t.counters(), gst.output())
+                            .isTrue();
+                    // rtph264pay repeats SPS/PPS before each IDR (config-interval=1, a keyframe a second)
+                    assertThat(spsAndPps.await(10, TimeUnit.SECONDS)).as("an SPS and a PPS opened").isTrue();
+                    assertThat(nalTypes).as("SPS, PPS, FU-A fragments").containsKeys(7, 8, 28);
+                    assertThat(t.counters().get(PortEvent.SRTP_REFUSED)).isZero();
+                    System.out.println("GStreamer as DTLS " + (ourRole == DtlsRole.SERVER ? "client" : "server")
+                            + ": " + t.srtpProfile() + ", " + h264Packets.get() + " H264 packets opened, counters "
+                            + t.counters());
+                } finally {
+                    relay.socket.close();
+                    forward.join(2_000);
+                }
+            }
+        }
+    }
+
+    /** Carries GStreamer's datagrams to our port and ours to GStreamer's udpsrc, until the socket closes. */
+    private static void relay(DatagramSocket s, InetSocketAddress gstSender, InetSocketAddress ours,
+            InetSocketAddress gstReceiver) {
+        byte[] buf = new byte[4096];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        try {
+            s.setSoTimeout(0);
+            while (true) {
+                p.setLength(buf.length);
+                s.receive(p);
+                InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
+                InetSocketAddress to = from.getPort() == gstSender.getPort() ? ours
+                        : from.getPort() == ours.getPort() ? gstReceiver : null;
+                if (to != null) {
+                    s.send(new DatagramPacket(buf, p.getLength(), to));
+                }
+            }
+        } catch (SocketException closed) {
+            // the test is over
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() throws SocketException {
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return probe.getLocalPort();
+        }
+    }
+}

@@ -3,8 +3,8 @@ package io.mediaplane.webrtc;
 import io.mediaplane.buffer.PacketBuffer;
 import io.mediaplane.buffer.PacketPool;
 import io.mediaplane.codec.PacketSink;
-import io.mediaplane.crypto.SrtpContext;
 import io.mediaplane.net.PeerTransport;
+import io.mediaplane.net.SendStatus;
 import io.mediaplane.net.TransportState;
 import io.mediaplane.reliability.NanoClock;
 import io.mediaplane.reliability.RetransmissionHistory;
@@ -116,12 +116,9 @@ public final class ViewerSession extends WebRtcSession {
 
     private boolean sealAndSend(MemorySegment s, long offset, int length, int capacity) {
         PeerTransport t = transport;
-        SrtpContext srtp = t == null ? null : t.srtp();
-        if (srtp == null) {
-            return false;
-        }
-        int sealed = srtp.sealRtp(s, offset, length, capacity);
-        return sealed >= 0 && t.send(s, offset, sealed) >= 0;
+        // sealAndSend serialises with the RTCP sender on the same SRTP context and returns a status, not an
+        // exception, when the transport ends under us
+        return t != null && t.sealAndSend(s, offset, length, capacity, false) == SendStatus.SENT;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.mediaplane.webrtc;
 
 import io.mediaplane.net.PeerTransport;
+import io.mediaplane.net.SendStatus;
 import io.mediaplane.net.TransportEndReason;
 import io.mediaplane.net.TransportListener;
 import io.mediaplane.net.TransportState;
@@ -87,8 +88,7 @@ public abstract sealed class WebRtcSession implements TransportListener permits 
         }
         synchronized (rtcpOut) {
             int len = writer.write(rtcpSegment);
-            int sealed = t.srtp().sealRtcp(rtcpSegment, 0, len, rtcpOut.length);
-            if (sealed < 0 || t.send(rtcpSegment, 0, sealed) < 0) {
+            if (t.sealAndSend(rtcpSegment, 0, len, rtcpOut.length, true) != SendStatus.SENT) {
                 rtcpSendFailures.increment();
                 return false;
             }

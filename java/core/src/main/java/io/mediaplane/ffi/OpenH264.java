@@ -136,17 +136,22 @@ public final class OpenH264 {
     private static final int DECODER_SET_OPTION = 8;
     private static final int DECODER_VTABLE_SLOTS = 10;
 
-    // function-pointer calls: the first argument is the function's address, read from the table
-    private static final MethodHandle DECODER_INIT_CALL = Linker.nativeLinker().downcallHandle(
+    // function-pointer calls: the first argument is the function's address, read from the table. Linking is a
+    // restricted operation: done only when the library loaded, so a JVM without native access stays without it.
+    private static final MethodHandle DECODER_INIT_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
-    private static final MethodHandle DECODER_UNINIT_CALL = Linker.nativeLinker().downcallHandle(
+    private static final MethodHandle DECODER_UNINIT_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_LONG, ADDRESS));
-    private static final MethodHandle DECODE_NO_DELAY_CALL = Linker.nativeLinker().downcallHandle(
+    private static final MethodHandle DECODE_NO_DELAY_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle DECODER_FLUSH_CALL = Linker.nativeLinker().downcallHandle(
+    private static final MethodHandle DECODER_FLUSH_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle DECODER_SET_OPTION_CALL = Linker.nativeLinker().downcallHandle(
+    private static final MethodHandle DECODER_SET_OPTION_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
+
+    private static MethodHandle functionPointerCall(FunctionDescriptor descriptor) {
+        return LIBRARY.isAvailable() ? Linker.nativeLinker().downcallHandle(descriptor) : null;
+    }
 
     /**
      * The functions of one {@code ISVCDecoder*}, read once from its table. The decoder pointer stays valid until

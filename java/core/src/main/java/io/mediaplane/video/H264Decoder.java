@@ -139,6 +139,7 @@ public final class H264Decoder implements VideoDecoder {
         }
         Objects.checkFromIndexSize(offset, length, unit.byteSize());
         picture = null;
+        nativeState = 0;
         if (resetPending) {
             resetPending = false;
             recreate();
@@ -330,7 +331,7 @@ public final class H264Decoder implements VideoDecoder {
         return counters;
     }
 
-    /** The raw {@code DECODING_STATE} of the last native decode (0 = error free). */
+    /** The raw {@code DECODING_STATE} of the last call's native decode (0 = error free, or not called). */
     public int nativeState() {
         return nativeState;
     }

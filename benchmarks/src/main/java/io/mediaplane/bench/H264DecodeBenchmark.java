@@ -137,6 +137,46 @@ public class H264DecodeBenchmark {
         return (int) harnessDecode.invokeExact(harness, clip, nativeOffsets, nativeLengths, offsets.length);
     }
 
+    /**
+     * The same two decoders alternated clip by clip in one JVM (who goes first alternating too), medians of the per-clip times: on a shared machine
+     * whose load drifts during a JMH run this keeps both sides under the same load. Arguments: profile, rounds.
+     */
+    public static void main(String[] args) throws Throwable {
+        H264DecodeBenchmark b = new H264DecodeBenchmark();
+        b.profile = args.length > 0 ? args[0] : "baseline";
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        b.setUp();
+        try {
+            long[] ffm = new long[rounds];
+            long[] c = new long[rounds];
+            for (int i = 0; i < rounds; i++) { // which goes first alternates, so neither always follows the other
+                if (i % 2 == 0) {
+                    long t0 = System.nanoTime();
+                    b.ffm();
+                    long t1 = System.nanoTime();
+                    b.cHarness();
+                    ffm[i] = t1 - t0;
+                    c[i] = System.nanoTime() - t1;
+                } else {
+                    long t0 = System.nanoTime();
+                    b.cHarness();
+                    long t1 = System.nanoTime();
+                    b.ffm();
+                    c[i] = t1 - t0;
+                    ffm[i] = System.nanoTime() - t1;
+                }
+            }
+            java.util.Arrays.sort(ffm);
+            java.util.Arrays.sort(c);
+            double ffmFps = FRAMES * 1e9 / ffm[rounds / 2];
+            double cFps = FRAMES * 1e9 / c[rounds / 2];
+            System.out.printf("%s, %d interleaved rounds: ffm %.1f fps, C harness %.1f fps,"
+                    + " ratio %.3f%n", b.profile, rounds, ffmFps, cFps, ffmFps / cFps);
+        } finally {
+            b.tearDown();
+        }
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() throws Throwable {
         decoder.close();

@@ -178,9 +178,9 @@ public final class DiscordLeg implements AutoCloseable {
         onGateway(() -> send(msg));
     }
 
-    /** Asks the sender of {@code ssrc} for a keyframe now (PLI + FIR), unless one was asked for very recently. */
-    public boolean requestKeyframe(int ssrc) {
-        return receiver.requestKeyframe(ssrc);
+    /** Asks the sender of {@code ssrc} for a keyframe (PLI + FIR), unless one was asked for very recently. */
+    public void requestKeyframe(int ssrc) {
+        receiver.requestKeyframe(ssrc);
     }
 
     /** Waits until the leg is in {@code wanted} (or a terminal state); returns whether it reached {@code wanted}. */

@@ -24,6 +24,8 @@ public final class LegStats {
         MALFORMED_RTX,
         /** Audio: received and counted, not processed yet. */
         AUDIO_NOT_PROCESSED,
+        /** No free packet buffer for a received packet (the reorder buffers hold them all). */
+        POOL_EXHAUSTED,
         /** A frame {@link FrameCrypto#open} refused. */
         FRAME_CRYPTO_FAILED,
         /** An access unit the publisher could not queue (queue full) or send (not ready). */

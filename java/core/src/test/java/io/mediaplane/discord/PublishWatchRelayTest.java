@@ -29,6 +29,42 @@ class PublishWatchRelayTest {
                 .keepalive(Duration.ofMillis(200), 5).handshakeTimeout(Duration.ofSeconds(5));
     }
 
+    /**
+     * The emulator reorders, duplicates and "loses" packets on the way to the watch leg, repairing the losses with
+     * RTX, and mixes in sender reports: the reorder buffer and the RTX unwrapper restore the clip exactly.
+     */
+    @Test
+    void reorderedDuplicatedAndRetransmittedPacketsStillGiveTheClip() throws Exception {
+        List<byte[]> clip = H264Clip.make(dir, 60, "320x240");
+        LegRecorder watchEvents = new LegRecorder();
+        try (VoiceServerEmulator emulator = VoiceServerEmulator.start();
+                DiscordLeg publish = DiscordLeg.connect(config(emulator, LegRole.STREAM_PUBLISH, PUBLISHER, "s1")
+                        .build(), new LegRecorder());
+                DiscordLeg watch = DiscordLeg.connect(config(emulator, LegRole.STREAM_WATCH, WATCHER, "s2").build(),
+                        watchEvents)) {
+            assertThat(publish.awaitState(LegState.READY, Duration.ofSeconds(10))).isTrue();
+            assertThat(watch.awaitState(LegState.READY, Duration.ofSeconds(10))).isTrue();
+            emulator.impair(RTC_SERVER, WATCHER, 7);
+            publish.publisher().start();
+            assertThat(LegRecorder.await(() -> !watchEvents.videoStates.isEmpty(), 5000)).isTrue();
+            for (byte[] au : clip) {
+                assertThat(publish.publisher().put(au)).isTrue();
+            }
+            assertThat(LegRecorder.await(() -> watchEvents.frames.size() >= clip.size(), 15_000))
+                    .as("frames %d, %s", watchEvents.frames.size(), watch.stats()).isTrue();
+            for (int i = 0; i < clip.size(); i++) {
+                assertThat(H264Clip.nals(watchEvents.frames.get(i).data())).as("access unit %d", i)
+                        .isEqualTo(H264Clip.nals(clip.get(i)));
+            }
+            assertThat(watchEvents.frames.stream().mapToInt(LegRecorder.Frame::lostPackets).sum()).isZero();
+            assertThat(emulator.impairmentCounts(RTC_SERVER, WATCHER)).as("swapped, duplicated, retransmitted")
+                    .allMatch(n -> n > 0);
+            assertThat(watch.stats().rtxUnwrapped()).isPositive();
+            assertThat(watch.stats().rtcpReceived()).isPositive();
+            assertThat(watch.stats().dropped(LegStats.Drop.TRANSPORT_OPEN_FAILED)).isZero();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DiscordAeadMode.class)
     void watchLegReceivesThePublishedClip(DiscordAeadMode mode) throws Exception {

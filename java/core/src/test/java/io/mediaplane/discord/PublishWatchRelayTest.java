@@ -58,7 +58,7 @@ class PublishWatchRelayTest {
             }
             assertThat(watchEvents.frames.stream().mapToInt(LegRecorder.Frame::lostPackets).sum()).isZero();
             assertThat(emulator.impairmentCounts(RTC_SERVER, WATCHER)).as("swapped, duplicated, retransmitted")
-                    .allMatch(n -> n > 0);
+                    .doesNotContain(0L);
             assertThat(watch.stats().rtxUnwrapped()).isPositive();
             assertThat(watch.stats().rtcpReceived()).isPositive();
             assertThat(watch.stats().dropped(LegStats.Drop.TRANSPORT_OPEN_FAILED)).isZero();

@@ -161,6 +161,16 @@ public final class VoiceServerEmulator implements AutoCloseable {
         }
     }
 
+    /** Sends {@code text} as it is on that session's gateway WebSocket (malformed input on demand). */
+    public void sendRawText(String serverId, long userId, String text) {
+        session(serverId, userId).connection.sendText(text);
+    }
+
+    /** Sends a binary gateway frame as it is. */
+    public void sendRawBinary(String serverId, long userId, byte[] frame) {
+        session(serverId, userId).connection.sendBinary(frame);
+    }
+
     /** Drops every datagram to and from that session for {@code duration}. */
     public void blackholeUdp(String serverId, long userId, Duration duration) {
         Session s = session(serverId, userId);

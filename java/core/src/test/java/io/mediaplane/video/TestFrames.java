@@ -36,8 +36,12 @@ final class TestFrames {
     static List<byte[]> testsrc2(Path dir, int width, int height, int frames) throws Exception {
         Path raw = dir.resolve("testsrc2-" + width + "x" + height + "-" + frames + ".yuv");
         if (!Files.exists(raw)) {
-            ffmpeg(dir, "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=30",
-                    "-frames:v", Integer.toString(frames), "-pix_fmt", "yuv420p", "-f", "rawvideo", raw.toString());
+            // testsrc2 draws even sizes only; odd ones are scaled from the next even size
+            int evenW = width + (width & 1);
+            int evenH = height + (height & 1);
+            ffmpeg(dir, "-f", "lavfi", "-i", "testsrc2=size=" + evenW + "x" + evenH + ":rate=30",
+                    "-vf", "scale=" + width + ":" + height, "-frames:v", Integer.toString(frames),
+                    "-pix_fmt", "yuv420p", "-f", "rawvideo", raw.toString());
         }
         return split(Files.readAllBytes(raw), width, height);
     }

@@ -76,6 +76,156 @@ public final class OpenH264 {
         return LIBRARY.unavailabilityCause();
     }
 
+    // ---- Decoder: ISVCDecoder calls through its function table (codec_api.h, struct ISVCDecoderVtbl) ----------
+    // Values below are from the installed 2.3.1 headers (codec_app_def.h, codec_def.h); they changed between
+    // OpenH264 versions, so they are tied to the libopenh264.so.7 soname this class loads.
+
+    /** {@code DECODER_OPTION_ERROR_CON_IDC}: the error concealment method (an {@code ERROR_CON_IDC}). */
+    public static final int DECODER_OPTION_ERROR_CON_IDC = 8;
+    /** {@code DECODER_OPTION_TRACE_LEVEL}: a {@code WELS_LOG_*} level. */
+    public static final int DECODER_OPTION_TRACE_LEVEL = 9;
+    /** {@code ERROR_CON_SLICE_COPY_CROSS_IDR}: lost slices copied from the last good picture, also across an IDR. */
+    public static final int ERROR_CON_SLICE_COPY_CROSS_IDR = 4;
+    /** {@code WELS_LOG_QUIET}: errors come back as {@code DECODING_STATE} flags, not on stderr. */
+    public static final int WELS_LOG_QUIET = 0;
+    /** {@code VIDEO_BITSTREAM_AVC}: plain H.264 (no SVC extensions expected). */
+    public static final int VIDEO_BITSTREAM_AVC = 0;
+
+    /** {@code SDecodingParam} (x86-64: 32 bytes). */
+    public static final StructLayout DECODING_PARAM = MemoryLayout.structLayout(
+            ADDRESS.withName("pFileNameRestructed"),
+            JAVA_INT.withName("uiCpuLoad"),
+            java.lang.foreign.ValueLayout.JAVA_BYTE.withName("uiTargetDqLayer"),
+            MemoryLayout.paddingLayout(3),
+            JAVA_INT.withName("eEcActiveIdc"),
+            java.lang.foreign.ValueLayout.JAVA_BYTE.withName("bParseOnly"),
+            MemoryLayout.paddingLayout(3),
+            JAVA_INT.withName("sVideoProperty.size"),
+            JAVA_INT.withName("sVideoProperty.eVideoBsType"));
+    public static final long DECODING_PARAM_EC_ACTIVE_IDC = 16;
+    public static final long DECODING_PARAM_VIDEO_PROPERTY_SIZE = 24;
+    public static final long DECODING_PARAM_VIDEO_BS_TYPE = 28;
+
+    /** {@code SBufferInfo} (x86-64: 72 bytes): the picture DecodeFrameNoDelay hands back. */
+    public static final StructLayout BUFFER_INFO = MemoryLayout.structLayout(
+            JAVA_INT.withName("iBufferStatus"),
+            MemoryLayout.paddingLayout(4),
+            JAVA_LONG.withName("uiInBsTimeStamp"),
+            JAVA_LONG.withName("uiOutYuvTimeStamp"),
+            JAVA_INT.withName("iWidth"),
+            JAVA_INT.withName("iHeight"),
+            JAVA_INT.withName("iFormat"),
+            JAVA_INT.withName("iStrideY"),
+            JAVA_INT.withName("iStrideUV"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("pDstY"),
+            ADDRESS.withName("pDstU"),
+            ADDRESS.withName("pDstV"));
+    public static final long BUFFER_INFO_STATUS = 0;
+    public static final long BUFFER_INFO_WIDTH = 24;
+    public static final long BUFFER_INFO_HEIGHT = 28;
+    public static final long BUFFER_INFO_STRIDE_Y = 36;
+    public static final long BUFFER_INFO_STRIDE_UV = 40;
+    public static final long BUFFER_INFO_DST = 48;
+
+    // slots of struct ISVCDecoderVtbl, in pointer-sized entries
+    private static final int DECODER_INITIALIZE = 0;
+    private static final int DECODER_UNINITIALIZE = 1;
+    private static final int DECODER_DECODE_FRAME_NO_DELAY = 3;
+    private static final int DECODER_SET_OPTION = 8;
+    private static final int DECODER_VTABLE_SLOTS = 10;
+
+    // function-pointer calls: the first argument is the function's address, read from the table
+    private static final MethodHandle DECODER_INIT_CALL = Linker.nativeLinker().downcallHandle(
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
+    private static final MethodHandle DECODER_UNINIT_CALL = Linker.nativeLinker().downcallHandle(
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    private static final MethodHandle DECODE_NO_DELAY_CALL = Linker.nativeLinker().downcallHandle(
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle DECODER_SET_OPTION_CALL = Linker.nativeLinker().downcallHandle(
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
+
+    /**
+     * The functions of one {@code ISVCDecoder*}, read once from its table. The decoder pointer stays valid until
+     * {@link #destroyDecoder}; calling after that is the caller's bug (the video package guards it).
+     */
+    public static final class DecoderFunctions {
+        private final MemorySegment decoder;
+        private final MemorySegment initializeFn;
+        private final MemorySegment uninitializeFn;
+        private final MemorySegment decodeFrameNoDelayFn;
+        private final MemorySegment setOptionFn;
+
+        private DecoderFunctions(MemorySegment decoder, MemorySegment table) {
+            this.decoder = decoder;
+            this.initializeFn = slot(table, DECODER_INITIALIZE);
+            this.uninitializeFn = slot(table, DECODER_UNINITIALIZE);
+            this.decodeFrameNoDelayFn = slot(table, DECODER_DECODE_FRAME_NO_DELAY);
+            this.setOptionFn = slot(table, DECODER_SET_OPTION);
+        }
+
+        /** Reads the function table of {@code decoder} (an {@code ISVCDecoder*} from {@link #createDecoder}). */
+        public static DecoderFunctions of(MemorySegment decoder) {
+            MemorySegment table = decoder.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0)
+                    .reinterpret(DECODER_VTABLE_SLOTS * ADDRESS.byteSize());
+            return new DecoderFunctions(decoder, table);
+        }
+
+        /** The {@code ISVCDecoder*}, for {@link #destroyDecoder}. */
+        public MemorySegment decoder() {
+            return decoder;
+        }
+
+        private static MemorySegment slot(MemorySegment table, int index) {
+            MemorySegment fn = table.getAtIndex(ADDRESS, index);
+            if (fn.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("ISVCDecoder function table has a NULL entry at slot " + index);
+            }
+            return fn;
+        }
+
+        /** {@code long Initialize(ISVCDecoder*, const SDecodingParam*)}: 0 on success. */
+        public long initialize(MemorySegment param) {
+            try {
+                return (long) DECODER_INIT_CALL.invokeExact(initializeFn, decoder, param);
+            } catch (Throwable t) {
+                throw Calls.rethrow(t);
+            }
+        }
+
+        /** {@code long Uninitialize(ISVCDecoder*)}. */
+        public long uninitialize() {
+            try {
+                return (long) DECODER_UNINIT_CALL.invokeExact(uninitializeFn, decoder);
+            } catch (Throwable t) {
+                throw Calls.rethrow(t);
+            }
+        }
+
+        /**
+         * {@code DECODING_STATE DecodeFrameNoDelay(ISVCDecoder*, const unsigned char* pSrc, int iSrcLen,
+         * unsigned char** ppDst, SBufferInfo* pDstInfo)}: decodes one access unit without waiting for the next;
+         * returns the {@code ds*} flags ({@code dsErrorFree} = 0).
+         */
+        public int decodeFrameNoDelay(MemorySegment source, int length, MemorySegment planes, MemorySegment info) {
+            try {
+                return (int) DECODE_NO_DELAY_CALL.invokeExact(decodeFrameNoDelayFn, decoder, source, length, planes, info);
+            } catch (Throwable t) {
+                throw Calls.rethrow(t);
+            }
+        }
+
+        /** {@code long SetOption(ISVCDecoder*, DECODER_OPTION, void*)}: 0 on success. */
+        public long setOption(int option, MemorySegment value) {
+            try {
+                return (long) DECODER_SET_OPTION_CALL.invokeExact(setOptionFn, decoder, option, value);
+            } catch (Throwable t) {
+                throw Calls.rethrow(t);
+            }
+        }
+    }
+    // ---- end of the decoder calls ------------------------------------------------------------------------------
+
     /** Creates a decoder; returns its {@code ISVCDecoder*}, which the caller must pass to {@link #destroyDecoder}. */
     public static MemorySegment createDecoder() {
         return create(CREATE_DECODER, true);

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * OpenH264 encoding of FFmpeg's testsrc2: the access units are constrained baseline Annex-B, IDRs fall exactly on
- * the configured period and on request, FFmpeg decodes every frame without error and close to the source, and rate
- * control lands near the target bitrate.
+ * the configured period and on request, FFmpeg decodes every frame without error and close to the source (and our
+ * {@link H264Decoder} to the same pictures), and rate control lands near the target bitrate.
  */
 class H264EncoderTest {
     static final int W = 320;
@@ -143,9 +143,15 @@ class H264EncoderTest {
         assertThat(log).as("FFmpeg reports no decode error").isBlank();
         List<byte[]> frames = TestFrames.split(Files.readAllBytes(decoded), W, H);
         assertThat(frames).hasSize(FRAMES);
-        for (int i = 0; i < FRAMES; i++) {
-            assertThat(TestFrames.psnrY(frames.get(i), source.get(i), W, H)).as("luma PSNR of frame %d", i)
-                    .isGreaterThan(32);
+        try (H264Decoder ours = H264Decoder.create()) {
+            for (int i = 0; i < FRAMES; i++) {
+                assertThat(TestFrames.psnrY(frames.get(i), source.get(i), W, H)).as("luma PSNR of frame %d", i)
+                        .isGreaterThan(32);
+                assertThat(ours.decode(e.accessUnits().get(i))).as("our decoder, AU %d", i)
+                        .isEqualTo(DecodeStatus.PICTURE);
+                assertThat(TestFrames.packedBytes(ours.picture())).as("our decode equals FFmpeg's, frame %d", i)
+                        .isEqualTo(frames.get(i));
+            }
         }
     }
 

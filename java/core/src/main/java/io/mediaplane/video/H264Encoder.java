@@ -107,7 +107,8 @@ public final class H264Encoder implements AutoCloseable {
 
     private static void check(int status, String call) {
         if (status != 0) {
-            throw new IllegalArgumentException("OpenH264 " + call + " refused the configuration (status " + status + ")");
+            throw new IllegalArgumentException("OpenH264 " + call + " refused the configuration (status " + status
+                    + ")");
         }
     }
 
@@ -222,7 +223,7 @@ public final class H264Encoder implements AutoCloseable {
         return packed;
     }
 
-    /** The last encoded access unit (Annex-B), valid until the next {@link #encode}; empty unless it returned ENCODED. */
+    /** The last access unit (Annex-B), valid until the next {@link #encode}; empty unless that returned ENCODED. */
     public MemorySegment accessUnit() {
         return output.asSlice(0, accessUnitLength);
     }

@@ -7,6 +7,7 @@ import io.mediaplane.codec.AnnexB;
 import io.mediaplane.codec.H264;
 import io.mediaplane.codec.H264Sps;
 import io.mediaplane.codec.H264SpsParser;
+import io.mediaplane.testing.Ffmpeg;
 import io.mediaplane.testing.Peers;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
@@ -138,7 +139,7 @@ class H264EncoderTest {
         Files.write(h264, e.stream());
         assertThat(ffprobeKeyFrames(h264)).containsExactly(0, 23, 41);
         Path decoded = dir.resolve("forced.yuv");
-        String log = TestFrames.ffmpeg(dir, "-v", "error", "-xerror", "-i", h264.toString(),
+        String log = Ffmpeg.run("-threads", "1", "-v", "error", "-xerror", "-i", h264.toString(),
                 "-f", "rawvideo", "-pix_fmt", "yuv420p", decoded.toString());
         assertThat(log).as("FFmpeg reports no decode error").isBlank();
         List<byte[]> frames = TestFrames.split(Files.readAllBytes(decoded), W, H);

@@ -2,6 +2,7 @@ package io.mediaplane.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mediaplane.testing.Ffmpeg;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -25,7 +26,7 @@ class ImageToI420Test {
 
     static byte[] testsrc2Png(int w, int h) throws Exception {
         Path png = dir.resolve("testsrc2-" + w + "x" + h + ".png");
-        TestFrames.ffmpeg(dir, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=" + w + "x" + h, "-frames:v", "1",
+        Ffmpeg.run("-threads", "1", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=" + w + "x" + h, "-frames:v", "1",
                 png.toString());
         return Files.readAllBytes(png);
     }
@@ -35,7 +36,7 @@ class ImageToI420Test {
         Path in = dir.resolve(name + ".png");
         Path out = dir.resolve(name + ".yuv");
         Files.write(in, png);
-        TestFrames.ffmpeg(dir, "-v", "error", "-i", in.toString(), "-vf", "scale=" + w + ":" + h + ":flags=bilinear",
+        Ffmpeg.run("-threads", "1", "-v", "error", "-i", in.toString(), "-vf", "scale=" + w + ":" + h + ":flags=bilinear",
                 "-pix_fmt", "yuv420p", "-f", "rawvideo", out.toString());
         return Files.readAllBytes(out);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mediaplane.ffi.TurboJpeg;
+import io.mediaplane.testing.Ffmpeg;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.lang.foreign.Arena;
@@ -42,7 +43,7 @@ class JpegEncoderTest {
         Path file = dir.resolve(name + ".jpg");
         Path raw = dir.resolve(name + ".yuv");
         Files.write(file, jpeg);
-        TestFrames.ffmpeg(dir, "-v", "error", "-i", file.toString(), "-f", "rawvideo", "-pix_fmt", "yuv420p",
+        Ffmpeg.run("-threads", "1", "-v", "error", "-i", file.toString(), "-f", "rawvideo", "-pix_fmt", "yuv420p",
                 raw.toString());
         return Files.readAllBytes(raw);
     }

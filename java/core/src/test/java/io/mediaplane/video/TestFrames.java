@@ -2,8 +2,7 @@ package io.mediaplane.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mediaplane.testing.Peers;
-import java.io.IOException;
+import io.mediaplane.testing.Ffmpeg;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -19,19 +18,6 @@ import java.util.List;
 final class TestFrames {
     private TestFrames() {}
 
-    /** Runs FFmpeg (package ffmpeg) and fails the test with its output unless it exits 0. */
-    static String ffmpeg(Path dir, String... args) throws IOException, InterruptedException {
-        Peers.require("ffmpeg", "ffmpeg");
-        List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-y", "-threads", "1"));
-        command.addAll(List.of(args));
-        try (Peers.Running ff = Peers.start(command)) {
-            int exit = ff.awaitExit(120);
-            String output = ff.output();
-            assertThat(exit).as("ffmpeg %s:\n%s", command, output).isZero();
-            return output;
-        }
-    }
-
     /** {@code frames} pictures of {@code testsrc2} at 30 fps, tightly packed yuv420p, one byte[] each. */
     static List<byte[]> testsrc2(Path dir, int width, int height, int frames) throws Exception {
         Path raw = dir.resolve("testsrc2-" + width + "x" + height + "-" + frames + ".yuv");
@@ -39,7 +25,7 @@ final class TestFrames {
             // testsrc2 draws even sizes only; odd ones are scaled from the next even size
             int evenW = width + (width & 1);
             int evenH = height + (height & 1);
-            ffmpeg(dir, "-f", "lavfi", "-i", "testsrc2=size=" + evenW + "x" + evenH + ":rate=30",
+            Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=" + evenW + "x" + evenH + ":rate=30",
                     "-vf", "scale=" + width + ":" + height, "-frames:v", Integer.toString(frames),
                     "-pix_fmt", "yuv420p", "-f", "rawvideo", raw.toString());
         }

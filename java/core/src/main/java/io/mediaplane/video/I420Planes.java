@@ -1,5 +1,6 @@
 package io.mediaplane.video;
 
+import io.mediaplane.ffi.MediaplaneNative;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -19,6 +20,13 @@ final class I420Planes {
         copyPlane(from.v(), from.strideUv(), to.v(), to.strideUv(), cw, ch);
     }
 
+    private static void checkRows(MemorySegment plane, int stride, int width, int rows) {
+        if (width > stride || (long) stride * (rows - 1) + width > plane.byteSize()) {
+            throw new IndexOutOfBoundsException(rows + " rows of " + width + " at stride " + stride + " exceed "
+                    + plane.byteSize() + " bytes");
+        }
+    }
+
     static void copyPlane(MemorySegment from, int fromStride, MemorySegment to, int toStride, int width, int rows) {
         if (fromStride == width && toStride == width) {
             MemorySegment.copy(from, 0, to, 0, (long) width * rows);
@@ -29,24 +37,32 @@ final class I420Planes {
         }
     }
 
-    /** Identity: values pass through. */
-    static final byte[] IDENTITY = new byte[256];
-    /** Video (limited) range luma 16..235 to full range 0..255 (BT.601 §2.5.3 quantisation levels), clamped. */
-    static final byte[] LUMA_TO_FULL = new byte[256];
-    /** Video range chroma 16..240 around 128 to full range 0..255, clamped. */
-    static final byte[] CHROMA_TO_FULL = new byte[256];
-
-    static {
-        for (int i = 0; i < 256; i++) {
-            IDENTITY[i] = (byte) i;
-            LUMA_TO_FULL[i] = (byte) clamp(Math.round((i - 16) * 255.0 / 219.0));
-            CHROMA_TO_FULL[i] = (byte) clamp(Math.round((i - 128) * 255.0 / 224.0 + 128));
+    /**
+     * A per-sample mapping {@code clamp((s * multiplier + addend) >> 14, 0, 255)}, a negative intermediate clamped to
+     * 0 first: in Java as a table, in libmediaplane ({@code mp_yuv_map_range}) as vectorised arithmetic. Both give
+     * the same bytes.
+     */
+    record SampleMap(int multiplier, int addend, byte[] table) {
+        static SampleMap of(int multiplier, int addend) {
+            byte[] table = new byte[256];
+            for (int s = 0; s < 256; s++) {
+                int v = s * multiplier + addend;
+                v = v < 0 ? 0 : v >> 14;
+                table[s] = (byte) Math.min(v, 255);
+            }
+            return new SampleMap(multiplier, addend, table);
         }
     }
 
-    private static int clamp(long v) {
-        return (int) Math.max(0, Math.min(255, v));
-    }
+    /** Values pass through. */
+    static final SampleMap IDENTITY = SampleMap.of(1 << 14, (1 << 14) - 1);
+    /**
+     * Video (limited) range luma 16..235 to full range 0..255 (BT.601 §2.5.3 quantisation to JFIF §7):
+     * {@code (y - 16) * 255 / 219}, rounded, in 14-bit fixed point.
+     */
+    static final SampleMap LUMA_TO_FULL = SampleMap.of(19077, -16 * 19077 + 8192);
+    /** Video range chroma 16..240 to full range: {@code (c - 128) * 255 / 224 + 128}, rounded, 14-bit fixed point. */
+    static final SampleMap CHROMA_TO_FULL = SampleMap.of(18651, 128 * 16384 - 128 * 18651 + 8192);
 
     /** The largest size of this aspect ratio with at most {@code maxPixels} pixels, or the size itself if it fits. */
     static int[] fitWithin(int width, int height, long maxPixels) {
@@ -90,7 +106,7 @@ final class I420Planes {
      * of the source samples its area covers; bounds rounded to whole samples), mapping each result through a
      * table. Same size: a copy through the tables.
      */
-    static void resample(I420Picture from, I420Picture to, byte[] lumaMap, byte[] chromaMap, Scratch scratch) {
+    static void resample(I420Picture from, I420Picture to, SampleMap lumaMap, SampleMap chromaMap, Scratch scratch) {
         resamplePlane(from.y(), from.strideY(), from.width(), from.height(),
                 to.y(), to.strideY(), to.width(), to.height(), lumaMap, scratch);
         int fcw = I420Picture.chromaWidth(from.width());
@@ -102,12 +118,27 @@ final class I420Planes {
     }
 
     static void resamplePlane(MemorySegment from, int fromStride, int fw, int fh,
-                              MemorySegment to, int toStride, int tw, int th, byte[] map, Scratch scratch) {
+                              MemorySegment to, int toStride, int tw, int th, SampleMap sampleMap,
+                              Scratch scratch) {
         if (tw > fw || th > fh) {
             throw new IllegalArgumentException("box filter only shrinks: " + fw + "x" + fh + " -> " + tw + "x" + th);
         }
+        if (tw == fw && th == fh) {
+            if (sampleMap == IDENTITY) {
+                copyPlane(from, fromStride, to, toStride, fw, fh);
+                return;
+            }
+            if (from.isNative() && to.isNative() && MediaplaneNative.hasYuvMapRange()) {
+                checkRows(from, fromStride, fw, fh);
+                checkRows(to, toStride, fw, fh);
+                MediaplaneNative.yuvMapRange(from, fromStride, to, toStride, fw, fh, sampleMap.multiplier(),
+                        sampleMap.addend());
+                return;
+            }
+        }
         scratch.ensure(fw, tw);
         byte[] row = scratch.row;
+        byte[] map = sampleMap.table();
         if (tw == fw && th == fh) {
             for (int r = 0; r < fh; r++) {
                 MemorySegment.copy(from, ValueLayout.JAVA_BYTE, (long) r * fromStride, row, 0, fw);

@@ -4,6 +4,7 @@ import io.mediaplane.codec.H264AccessUnitReader;
 import io.mediaplane.codec.IvfHeader;
 import io.mediaplane.codec.IvfReader;
 import io.mediaplane.codec.IvfStatus;
+import io.mediaplane.ffi.NativeUnavailableException;
 import io.mediaplane.video.DecodeStatus;
 import io.mediaplane.video.H264Decoder;
 import io.mediaplane.video.I420Picture;
@@ -87,6 +88,15 @@ final class SnapshotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try {
+            return snapshot();
+        } catch (NativeUnavailableException e) {
+            spec.commandLine().getErr().println("snapshot: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int snapshot() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         if (quality < 1 || quality > 100) {

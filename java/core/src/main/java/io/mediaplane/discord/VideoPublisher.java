@@ -7,7 +7,8 @@ import io.mediaplane.codec.AnnexB;
 import io.mediaplane.codec.H264;
 import io.mediaplane.codec.H264Packetizer;
 import io.mediaplane.codec.PayloadStatus;
-import io.mediaplane.rtp.RtcpSenderReport;
+import io.mediaplane.reliability.NanoClock;
+import io.mediaplane.reliability.SenderReporter;
 import io.mediaplane.rtp.RtpExtensionWriter;
 import io.mediaplane.stream.Codec;
 import java.lang.foreign.MemorySegment;
@@ -38,6 +39,8 @@ public final class VideoPublisher implements AutoCloseable {
     static final int QUEUE_FRAMES = 90;
     /** The RTP header extension element Discord clients put on video: id 5, playout delay, two zero bytes. */
     static final int PLAYOUT_DELAY_ID = 5;
+    /** Fixed header plus that one-element extension block: where the payload starts in every packet. */
+    private static final int HEADER_LENGTH = 12 + 8;
 
     private record Queued(byte[] accessUnit, int timestamp, boolean explicitTimestamp) {
     }
@@ -60,9 +63,8 @@ public final class VideoPublisher implements AutoCloseable {
     private int packetizerSsrc;
     private byte[] sealed = new byte[256 << 10];
     private int nextTimestamp = (int) (System.nanoTime() * 31);
-    private int lastTimestamp;
-    private long packetCount;
-    private long octetCount;
+    private final NanoClock clock = NanoClock.system();
+    private SenderReporter reporter;
     private long lastSenderReportNanos;
     private final long[] nalOffsets = new long[64];
     private final int[] nalLengths = new int[64];
@@ -241,9 +243,10 @@ public final class VideoPublisher implements AutoCloseable {
         if (packetizer == null || packetizerSsrc != ssrc) {
             packetizer = new H264Packetizer(pool, packets::add, GatewayCodec.H264_PT, ssrc,
                     (int) (System.nanoTime() & 0xFFFF), settings.mtu())
-                    .aggregate(false)
+                    .aggregate(false) // one NAL unit per packet or FU-A, as clankvox and Discord-video-stream send
                     .headerExtensions(this::writeExtension, 8);
             packetizerSsrc = ssrc;
+            reporter = new SenderReporter(ssrc, 90_000, clock);
         }
         int ts;
         if (q.explicitTimestamp()) {
@@ -273,15 +276,13 @@ public final class VideoPublisher implements AutoCloseable {
             if (r > 0) {
                 stats.count(LegStats.Counter.PACKETS_SENT);
                 stats.add(LegStats.Counter.BYTES_SENT, r);
-                packetCount++;
-                octetCount += len - 12;
+                reporter.onPacketSent(ts, len - HEADER_LENGTH, clock.nanos());
             } else {
                 stats.count(LegStats.Counter.SEND_FAILURES);
             }
             p.release();
         }
         packets.clear();
-        lastTimestamp = ts;
         stats.count(LegStats.Counter.FRAMES_SENT);
     }
 
@@ -303,31 +304,20 @@ public final class VideoPublisher implements AutoCloseable {
     }
 
     private void maybeSendSenderReport() {
-        long now = System.nanoTime();
-        if (packetCount == 0 || now - lastSenderReportNanos < settings.senderReportIntervalMillis() * 1_000_000L) {
+        long now = clock.nanos();
+        SenderReporter r = reporter;
+        if (r == null || !r.sending()
+                || now - lastSenderReportNanos < settings.senderReportIntervalMillis() * 1_000_000L) {
             return;
         }
         MediaTransport transport = leg.transport();
-        int ssrc = packetizerSsrc;
-        if (transport == null || ssrc == 0) {
+        if (transport == null) {
             return;
         }
         lastSenderReportNanos = now;
-        long ntp = ntpNow();
-        int rtp = lastTimestamp;
-        long pc = packetCount;
-        long oc = octetCount;
-        if (transport.sealAndSendRtcp((s, o) -> RtcpSenderReport.write(s, o, ssrc, ntp, rtp, pc, oc)) > 0) {
+        if (transport.sealAndSendRtcp((s, o) -> r.write(s, o, now)) > 0) {
             stats.count(LegStats.Counter.SENDER_REPORTS_SENT);
         }
-    }
-
-    /** Wall-clock time as a 64-bit NTP timestamp (RFC 3550 §4: seconds since 1900 in the high word). */
-    static long ntpNow() {
-        long ms = System.currentTimeMillis();
-        long seconds = ms / 1000 + 2_208_988_800L;
-        long fraction = ((ms % 1000) << 32) / 1000;
-        return seconds << 32 | fraction;
     }
 
     @Override

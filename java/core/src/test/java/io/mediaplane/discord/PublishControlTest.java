@@ -70,6 +70,8 @@ class PublishControlTest {
             assertThat(pubEvents.publishStates).containsExactly(PublishState.PLAYING, PublishState.PAUSED,
                     PublishState.PLAYING, PublishState.IDLE);
             assertThat(publish.stats().senderReportsSent()).isPositive();
+            assertThat(emulator.session(PublishWatchRelayTest.RTC_SERVER, PUBLISHER).senderReports())
+                    .as("sender reports the emulator opened").isPositive();
         }
     }
 }

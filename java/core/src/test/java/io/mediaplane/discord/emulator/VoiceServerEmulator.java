@@ -200,6 +200,7 @@ public final class VoiceServerEmulator implements AutoCloseable {
         final Map<Integer, long[]> reverse = new ConcurrentHashMap<>(); // ssrc here → {sender index, ssrc}
         final List<byte[]> audioPayloads = new CopyOnWriteArrayList<>();
         final AtomicLong rtpReceived = new AtomicLong();
+        final AtomicLong senderReports = new AtomicLong();
         final AtomicLong seq = new AtomicLong();
         final int index;
         volatile WebSocketServer.Connection connection;
@@ -236,6 +237,11 @@ public final class VoiceServerEmulator implements AutoCloseable {
 
         public long rtpReceived() {
             return rtpReceived.get();
+        }
+
+        /** RTCP sender reports about this session's video SSRC that opened with its key. */
+        public long senderReports() {
+            return senderReports.get();
         }
 
         /** Opus payloads this session sent, decrypted. */
@@ -465,6 +471,9 @@ public final class VoiceServerEmulator implements AutoCloseable {
             int n;
             synchronized (c) {
                 n = c.openRtcp(s, 0, len);
+            }
+            if (n >= 28 && pt == 200 && Bytes.i32(s, 4) == videoSsrc) {
+                senderReports.incrementAndGet(); // opened (tag verified) and about this session's video
             }
             if (n < 12 || pt != 206) {
                 return;

@@ -100,6 +100,7 @@ public final class DiscordLeg implements AutoCloseable {
                 ? new VideoPublisher(this, stats, config.publishSettings(), config.frameCrypto()) : null;
         if (publisher != null) {
             receiver.onKeyframeRequest(publisher::onKeyframeRequest);
+            receiver.onNack(publisher::onNack);
         }
     }
 
@@ -244,6 +245,20 @@ public final class DiscordLeg implements AutoCloseable {
             return 0;
         }
         return r.videoSsrc() != 0 ? r.videoSsrc() : r.streams().isEmpty() ? 0 : r.streams().getFirst().ssrc();
+    }
+
+    /** The RTX SSRC of our video layer: Ready's, else the video SSRC + 1 (userdoccers). */
+    int publishRtxSsrc() {
+        GatewayCodec.Ready r = ready;
+        int video = publishVideoSsrc();
+        if (r != null) {
+            for (VideoStreamDescriptor s : r.streams()) {
+                if (s.ssrc() == video && s.rtxSsrc() != 0) {
+                    return s.rtxSsrc();
+                }
+            }
+        }
+        return video + 1;
     }
 
     void announcePublishing(boolean active) {

@@ -8,6 +8,7 @@ import io.mediaplane.codec.H264;
 import io.mediaplane.codec.H264Packetizer;
 import io.mediaplane.codec.PayloadStatus;
 import io.mediaplane.reliability.NanoClock;
+import io.mediaplane.reliability.RetransmissionHistory;
 import io.mediaplane.reliability.SenderReporter;
 import io.mediaplane.rtp.RtpExtensionWriter;
 import io.mediaplane.stream.Codec;
@@ -27,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * form ({@code BE DE 00 01} + element id 5, two zero bytes: playout delay 0), sealed in place by the transport
  * cipher, and sent spread over {@value #PACING_SHARE_PERCENT}% of the frame interval, so a keyframe does not
  * leave as one burst. Sender Reports (RFC 3550 §6.4.1) go out every {@link PublishSettings#senderReportIntervalMillis}.
+ * Every packet is kept (before sealing) for two seconds and resent over RTX (the RTX SSRC from Ready, payload type
+ * 104) when a viewer's generic NACK names it, as Discord's docs ask of video senders.
  *
  * <p>{@link #start}, {@link #pause}, {@link #resume} and {@link #stop} send the matching Video (OP12, layer
  * active or not) and Speaking (OP5, 2 = soundshare, or 0) announcements. After start and resume, frames are held
@@ -64,6 +67,9 @@ public final class VideoPublisher implements AutoCloseable {
     private byte[] sealed = new byte[256 << 10];
     private int nextTimestamp = (int) (System.nanoTime() * 31);
     private final NanoClock clock = NanoClock.system();
+    private final java.util.Queue<Integer> nacked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final PacketPool historyPool = PacketPool.heap(RetransmissionHistory.DEFAULT_MAX_PACKETS + 256, 1500);
+    private RetransmissionHistory history;
     private SenderReporter reporter;
     private long lastSenderReportNanos;
     private final long[] nalOffsets = new long[64];
@@ -91,6 +97,31 @@ public final class VideoPublisher implements AutoCloseable {
 
     void onKeyframeRequest() {
         keyframeRequests++;
+    }
+
+    /** A viewer reported {@code seq} lost (generic NACK, from the receive thread); resent from the send thread. */
+    void onNack(int seq) {
+        if (nacked.size() < 4096) {
+            nacked.add(seq);
+        }
+    }
+
+    /** Resends what was NACKed over RTX (RFC 4588), from the history of packets as they were before sealing. */
+    private void answerNacks(MediaTransport transport) {
+        Integer seq;
+        RetransmissionHistory h = history;
+        while ((seq = nacked.poll()) != null) {
+            if (h == null) {
+                continue;
+            }
+            h.resend(seq, clock.nanos(), rtx -> {
+                int len = rtx.length();
+                if (transport.sealAndSendRtp(rtx.segment(), rtx.offset(), len, len + rtx.tailroom()) > 0) {
+                    stats.count(LegStats.Counter.RETRANSMISSIONS);
+                }
+                rtx.release();
+            });
+        }
     }
 
     /** Announces the stream (Video active, Speaking 2) and starts sending what {@link #offer} queues. */
@@ -202,6 +233,10 @@ public final class VideoPublisher implements AutoCloseable {
                 return;
             }
             maybeSendSenderReport();
+            MediaTransport t = leg.transport();
+            if (t != null) {
+                answerNacks(t);
+            }
             if (q == null || state != PublishState.PLAYING) {
                 continue;
             }
@@ -247,6 +282,12 @@ public final class VideoPublisher implements AutoCloseable {
                     .headerExtensions(this::writeExtension, 8);
             packetizerSsrc = ssrc;
             reporter = new SenderReporter(ssrc, 90_000, clock);
+            if (history != null) {
+                history.close();
+            }
+            history = new RetransmissionHistory(historyPool).rtx(GatewayCodec.H264_RTX_PT, leg.publishRtxSsrc(),
+                    (int) (System.nanoTime() >>> 8) & 0xFFFF);
+            nacked.clear();
         }
         int ts;
         if (q.explicitTimestamp()) {
@@ -271,7 +312,9 @@ public final class VideoPublisher implements AutoCloseable {
                     LockSupport.parkNanos(wait);
                 }
             }
+            answerNacks(transport);
             int len = p.length();
+            history.store(p.segment(), p.offset(), len, clock.nanos()); // kept unsealed, for RTX
             int r = transport.sealAndSendRtp(p.segment(), p.offset(), len, len + p.tailroom());
             if (r > 0) {
                 stats.count(LegStats.Counter.PACKETS_SENT);
@@ -336,6 +379,10 @@ public final class VideoPublisher implements AutoCloseable {
             }
         }
         queue.clear();
+        if (history != null) {
+            history.close();
+        }
+        historyPool.close();
         pool.close();
     }
 }

@@ -9,7 +9,9 @@ import io.mediaplane.codec.Vp8Depacketizer;
 import io.mediaplane.crypto.DiscordTransportCipher;
 import io.mediaplane.rtp.PacketStatus;
 import io.mediaplane.rtp.RtcpFeedback;
+import io.mediaplane.rtp.RtcpNack;
 import io.mediaplane.reliability.KeyframeRequester;
+import io.mediaplane.reliability.NackGenerator;
 import io.mediaplane.reliability.ReliabilityStatus;
 import io.mediaplane.reliability.ReorderBuffer;
 import io.mediaplane.reliability.RtxUnwrapper;
@@ -25,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The receive path of a leg, on its UDP thread: transport open in place → RTCP filtered (payload types 72–76
  * with the marker bit masked are SR/RR/SDES/BYE/APP, RFC 5761 §4) → RTX unwrapped (RFC 4588 §4: the original
  * sequence number leads the payload) → padding and extension body stripped (the RTP view's payload excludes both)
- * → reordered per SSRC (a gap waits {@value #REORDER_DELAY_NANOS} ns) → depacketized → {@link FrameCrypto#open} →
+ * → reordered per SSRC (a gap waits {@value #REORDER_DELAY_NANOS} ns while generic NACKs ask for the missing
+ * packets) → depacketized → {@link FrameCrypto#open} →
  * SPS/PPS prepended → {@link LegListener#onVideoFrame}. A gap that is given up drops the frame it belongs to and
  * asks for a keyframe (PLI and FIR, coalesced and repeated until one arrives), as does joining a stream.
  */
@@ -33,7 +36,7 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
     /** Keyframe requests for one SSRC are sent at most this often. */
     static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 500_000_000L;
     /** How long a gap may hold later packets back, waiting for a retransmission. */
-    static final long REORDER_DELAY_NANOS = 100_000_000L;
+    static final long REORDER_DELAY_NANOS = 150_000_000L;
     private static final int MAX_FRAME = 8 << 20;
 
     /** What a remote SSRC belongs to; set from the gateway thread, read on the receive thread. */
@@ -53,6 +56,8 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
     private final RtpPacket packet = new RtpPacket();
     private final Map<Integer, Inbound> streams = new HashMap<>(); // receive thread only
     private volatile Runnable keyframeRequestHandler; // publish leg: what to do on an inbound PLI/FIR
+    private volatile java.util.function.IntConsumer nackHandler; // publish leg: each sequence number NACKed
+    private final RtcpNack nackView = new RtcpNack();
     private volatile int ownSsrc;
 
     VideoReceiver(DiscordLeg leg, LegStats stats, LegListener listener, FrameCrypto frameCrypto) {
@@ -70,6 +75,10 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
 
     void onKeyframeRequest(Runnable handler) {
         this.keyframeRequestHandler = handler;
+    }
+
+    void onNack(java.util.function.IntConsumer handler) {
+        this.nackHandler = handler;
     }
 
     void bind(int ssrc, Binding b) {
@@ -160,8 +169,9 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
             return;
         }
         in.select(codec);
+        in.nack.onPacket(packet.sequenceNumber(), now);
         in.reorder.push(buffer, packet.sequenceNumber(), now);
-        in.sendKeyframeRequests(now);
+        in.sendFeedback(now);
     }
 
     /** Called by the transport after every receive wait: releases reordered packets whose gap timed out. */
@@ -178,7 +188,7 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
         }
         for (Inbound in : streams.values()) {
             in.reorder.poll(now);
-            in.sendKeyframeRequests(now);
+            in.sendFeedback(now);
         }
     }
 
@@ -196,6 +206,14 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
             return;
         }
         int fmt = Bytes.u8(s, off) & 0x1F;
+        if (b1 == 205 && fmt == RtcpFeedback.FMT_NACK) {
+            java.util.function.IntConsumer h = nackHandler;
+            if (h != null && nackView.wrap(s, off, n) == PacketStatus.OK) {
+                stats.count(LegStats.Counter.NACKS_RECEIVED);
+                nackView.forEachLost(h);
+            }
+            return;
+        }
         if (b1 == 206 && (fmt == RtcpFeedback.FMT_PLI || fmt == RtcpFeedback.FMT_FIR)) {
             stats.count(LegStats.Counter.KEYFRAME_REQUESTS_RECEIVED);
             Runnable h = keyframeRequestHandler;
@@ -233,6 +251,8 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
                 REORDER_DELAY_NANOS);
         final KeyframeRequester pli;
         final KeyframeRequester fir;
+        final NackGenerator nack = new NackGenerator();
+        final int[] lost = new int[NackGenerator.MAX_PER_NACK];
         final RtpPacket ordered = new RtpPacket();
         final ParameterSetPrepender parameterSets = new ParameterSetPrepender();
         Codec codec;
@@ -269,10 +289,21 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
             fir.request(now, force);
         }
 
-        void sendKeyframeRequests(long now) {
+        /** Generic NACKs (RFC 4585 §6.2.1) for what is missing, then any keyframe request due. */
+        void sendFeedback(long now) {
             MediaTransport t = leg.transport();
             if (t == null) {
                 return;
+            }
+            int n = nack.collect(now, lost);
+            if (n > 0) {
+                int sender = ownSsrc;
+                int media = binding.primarySsrc();
+                t.sealAndSendRtcp((seg, o) -> RtcpNack.write(seg, o, sender, media, lost, n));
+                stats.count(LegStats.Counter.NACKS_SENT);
+            }
+            if (nack.takeKeyframeNeeded()) {
+                requestKeyframe(now, false); // a loss was given up: the decoder cannot bridge it
             }
             boolean sent = false;
             if (pli.poll(now)) {

@@ -85,6 +85,38 @@ class PublishWatchRelayTest {
         }
     }
 
+    /** Lost packets are NACKed by the watch leg and resent over RTX by the publish leg, through the emulator. */
+    @Test
+    void lostPacketsAreNackedAndRetransmitted() throws Exception {
+        List<byte[]> clip = H264Clip.make(dir, 60, "320x240");
+        LegRecorder watchEvents = new LegRecorder();
+        try (VoiceServerEmulator emulator = VoiceServerEmulator.start();
+                DiscordLeg publish = DiscordLeg.connect(config(emulator, LegRole.STREAM_PUBLISH, PUBLISHER, "s1")
+                        .build(), new LegRecorder());
+                DiscordLeg watch = DiscordLeg.connect(config(emulator, LegRole.STREAM_WATCH, WATCHER, "s2").build(),
+                        watchEvents)) {
+            assertThat(publish.awaitState(LegState.READY, Duration.ofSeconds(10))).isTrue();
+            assertThat(watch.awaitState(LegState.READY, Duration.ofSeconds(10))).isTrue();
+            emulator.dropH264(RTC_SERVER, WATCHER, 11);
+            publish.publisher().start();
+            assertThat(LegRecorder.await(() -> !watchEvents.videoStates.isEmpty(), 5000)).isTrue();
+            for (byte[] au : clip) {
+                assertThat(publish.publisher().put(au)).isTrue();
+            }
+            assertThat(LegRecorder.await(() -> watchEvents.frames.size() >= clip.size(), 15_000))
+                    .as("frames %d, %s / %s", watchEvents.frames.size(), watch.stats(), publish.stats()).isTrue();
+            for (int i = 0; i < clip.size(); i++) {
+                assertThat(H264Clip.nals(watchEvents.frames.get(i).data())).as("access unit %d", i)
+                        .isEqualTo(H264Clip.nals(clip.get(i)));
+            }
+            assertThat(emulator.impairmentCounts(RTC_SERVER, WATCHER)[2]).as("packets dropped").isPositive();
+            assertThat(watch.stats().nacksSent()).isPositive();
+            assertThat(publish.stats().nacksReceived()).isPositive();
+            assertThat(publish.stats().retransmissions()).isPositive();
+            assertThat(watch.stats().rtxUnwrapped()).isPositive();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DiscordAeadMode.class)
     void watchLegReceivesThePublishedClip(DiscordAeadMode mode) throws Exception {

@@ -54,7 +54,7 @@ public final class VoiceServerEmulator implements AutoCloseable {
     private final AtomicInteger nextSsrc = new AtomicInteger(1000);
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicLong relayedPackets = new AtomicLong();
-    private final AtomicLong keyframeRequestsForwarded = new AtomicLong();
+    private final AtomicLong feedbackForwarded = new AtomicLong();
 
     private VoiceServerEmulator(List<String> modes, long heartbeatIntervalMs, SSLContext tls) throws IOException {
         this.modes = List.copyOf(modes);
@@ -95,8 +95,9 @@ public final class VoiceServerEmulator implements AutoCloseable {
         return relayedPackets.get();
     }
 
-    public long keyframeRequestsForwarded() {
-        return keyframeRequestsForwarded.get();
+    /** PLI, FIR and NACK packets forwarded from a receiver to the sender they name. */
+    public long feedbackForwarded() {
+        return feedbackForwarded.get();
     }
 
     /** The current session of {@code userId} in room {@code serverId}, or null. */
@@ -133,11 +134,22 @@ public final class VoiceServerEmulator implements AutoCloseable {
     public void impair(String serverId, long userId, long seed) {
         Session s = session(serverId, userId);
         if (s != null) {
-            s.impairment = new Impairment(seed);
+            s.impairment = new Impairment(seed, false);
         }
     }
 
-    /** {swapped, duplicated, retransmitted} so far on that session's impaired link. */
+    /**
+     * Drops about 5% of the H264 packets relayed to that session (seeded) and leaves their repair to the legs:
+     * the receiver's NACK goes back to the sender, whose RTX answer is relayed like any packet.
+     */
+    public void dropH264(String serverId, long userId, long seed) {
+        Session s = session(serverId, userId);
+        if (s != null) {
+            s.impairment = new Impairment(seed, true);
+        }
+    }
+
+    /** {swapped, duplicated, retransmitted or dropped} so far on that session's impaired link. */
     public long[] impairmentCounts(String serverId, long userId) {
         Impairment imp = session(serverId, userId).impairment;
         synchronized (imp) {
@@ -148,6 +160,7 @@ public final class VoiceServerEmulator implements AutoCloseable {
     /** The state of one session's impaired link. */
     static final class Impairment {
         final java.util.Random random;
+        final boolean dropOnly;
         byte[] held;
         final List<Object[]> pendingRtx = new ArrayList<>(); // {countdown int[], packet byte[]}
         int rtxSequence = 1000;
@@ -156,8 +169,9 @@ public final class VoiceServerEmulator implements AutoCloseable {
         long duplicated;
         long retransmitted;
 
-        Impairment(long seed) {
+        Impairment(long seed, boolean dropOnly) {
             this.random = new java.util.Random(seed);
+            this.dropOnly = dropOnly;
         }
     }
 
@@ -366,6 +380,14 @@ public final class VoiceServerEmulator implements AutoCloseable {
             synchronized (imp) {
                 lastRelayNanos = System.nanoTime();
                 double r = imp.random.nextDouble();
+                if (imp.dropOnly) {
+                    if ((packet[1] & 0x7F) == 103 && r < 0.05) {
+                        imp.retransmitted++; // dropped: the legs must repair it
+                    } else {
+                        sealAndSend(packet);
+                    }
+                    return;
+                }
                 if (r < 0.05) {
                     imp.pendingRtx.add(new Object[] {new int[] {2}, toRtx(imp, sender, packet)});
                     imp.retransmitted++;
@@ -475,10 +497,10 @@ public final class VoiceServerEmulator implements AutoCloseable {
             if (n >= 28 && pt == 200 && Bytes.i32(s, 4) == videoSsrc) {
                 senderReports.incrementAndGet(); // opened (tag verified) and about this session's video
             }
-            if (n < 12 || pt != 206) {
+            int fmt = Bytes.u8(s, 0) & 0x1F;
+            if (n < 12 || pt != 206 && !(pt == 205 && fmt == 1)) { // PLI, FIR and generic NACK go to the sender
                 return;
             }
-            int fmt = Bytes.u8(s, 0) & 0x1F;
             long mediaAt = fmt == 4 ? 12 : 8; // FIR names the SSRC in its FCI (RFC 5104 §4.3.1)
             if (mediaAt + 4 > n) {
                 return;
@@ -503,7 +525,7 @@ public final class VoiceServerEmulator implements AutoCloseable {
                     }
                     if (m > 0) {
                         target.sendRaw(copy, m, to);
-                        keyframeRequestsForwarded.incrementAndGet();
+                        feedbackForwarded.incrementAndGet();
                     }
                     return;
                 }

@@ -1,17 +1,21 @@
 package io.mediaplane.discord;
 
+import io.mediaplane.codec.H264AccessUnitReader;
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * Cuts a raw H264 Annex-B byte stream (FFmpeg's {@code -f h264} with {@code h264_metadata=aud=insert}) into access
- * units at access unit delimiters (NAL type 9, H.264 §7.4.1.2.3: an AUD starts every access unit when present).
- * Bytes arrive in arbitrary chunks; each complete unit (from one AUD up to the next) goes to the consumer.
+ * Cuts a raw H264 Annex-B byte stream arriving in arbitrary chunks (FFmpeg's {@code -f h264} on a pipe) into
+ * access units, with {@link H264AccessUnitReader}'s boundary rules (H.264 §7.4.1.2.3). The last unit in the
+ * buffer may still grow, so it is held back until the next one begins or {@link #finish} is called.
  */
 public final class AccessUnitSplitter {
     private final Consumer<byte[]> sink;
     private final int maxAccessUnit;
-    private final ByteArrayOutputStream current = new ByteArrayOutputStream(256 << 10);
+    private final H264AccessUnitReader reader = new H264AccessUnitReader();
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(256 << 10);
     private long dropped;
 
     public AccessUnitSplitter(Consumer<byte[]> sink, int maxAccessUnit) {
@@ -26,50 +30,45 @@ public final class AccessUnitSplitter {
 
     /** Feeds {@code data[off..off+len)}. */
     public void feed(byte[] data, int off, int len) {
-        current.write(data, off, len);
-        byte[] b = current.toByteArray();
-        int start = 0;
-        // find "00 00 01 09" (an AUD after any start code) past the unit's own leading AUD
-        int searchFrom = firstAudEnd(b);
-        for (int i = searchFrom; i + 3 < b.length; i++) {
-            if (b[i] == 0 && b[i + 1] == 0 && b[i + 2] == 1 && (b[i + 3] & 0x1F) == 9) {
-                int cut = i > 0 && b[i - 1] == 0 ? i - 1 : i; // keep a 4-byte start code with its NAL
-                emit(b, start, cut);
-                start = cut;
-                i = cut + 4;
+        pending.write(data, off, len);
+        byte[] b = pending.toByteArray();
+        reader.reset(MemorySegment.ofArray(b), 0, b.length);
+        long unitStart = -1;
+        int unitLength = 0;
+        while (reader.next()) {
+            if (unitStart >= 0) {
+                emit(b, unitStart, unitLength);
             }
+            unitStart = reader.unitOffset();
+            unitLength = reader.unitLength();
         }
-        current.reset();
-        current.write(b, start, b.length - start);
-        if (current.size() > maxAccessUnit) {
-            dropped++;
-            current.reset();
+        pending.reset();
+        if (unitStart >= 0) {
+            if (b.length - unitStart > maxAccessUnit) {
+                dropped++;
+            } else {
+                pending.write(b, (int) unitStart, (int) (b.length - unitStart));
+            }
+        } else if (b.length <= maxAccessUnit) {
+            pending.write(b, 0, b.length); // no start code yet
         }
     }
 
-    /** Delivers what is buffered as the last access unit (end of stream). */
+    /** Delivers what is buffered (end of stream). */
     public void finish() {
-        byte[] b = current.toByteArray();
-        current.reset();
-        if (b.length > 0) {
-            emit(b, 0, b.length);
+        byte[] b = pending.toByteArray();
+        pending.reset();
+        reader.reset(MemorySegment.ofArray(b), 0, b.length);
+        while (reader.next()) {
+            emit(b, reader.unitOffset(), reader.unitLength());
         }
     }
 
-    private static int firstAudEnd(byte[] b) {
-        for (int i = 0; i + 3 < b.length && i < 8; i++) {
-            if (b[i] == 0 && b[i + 1] == 0 && b[i + 2] == 1) {
-                return i + 4;
-            }
-        }
-        return 1;
-    }
-
-    private void emit(byte[] b, int from, int to) {
-        if (to - from <= 4) {
+    private void emit(byte[] b, long offset, int length) {
+        if (length > maxAccessUnit) {
+            dropped++;
             return;
         }
-        byte[] au = java.util.Arrays.copyOfRange(b, from, to);
-        sink.accept(au);
+        sink.accept(Arrays.copyOfRange(b, (int) offset, (int) offset + length));
     }
 }

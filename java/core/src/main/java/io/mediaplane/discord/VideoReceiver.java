@@ -44,6 +44,9 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
     }
 
     private final DiscordLeg leg;
+    private final LegRole role;
+    private final java.util.function.Supplier<DiscordTransportCipher> cipherSource;
+    private final java.util.function.Supplier<MediaTransport> transportSource;
     private final LegStats stats;
     private final LegListener listener;
     private final FrameCrypto frameCrypto;
@@ -61,7 +64,20 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
     private volatile int ownSsrc;
 
     VideoReceiver(DiscordLeg leg, LegStats stats, LegListener listener, FrameCrypto frameCrypto) {
+        this(leg, leg.role(), leg::cipher, leg::transport, stats, listener, frameCrypto);
+    }
+
+    /**
+     * A receiver fed from elsewhere than a leg's socket (benchmarks): the cipher and transport come from the
+     * suppliers (a null transport sends no feedback), events name {@code leg}, which may be null.
+     */
+    VideoReceiver(DiscordLeg leg, LegRole role, java.util.function.Supplier<DiscordTransportCipher> cipherSource,
+            java.util.function.Supplier<MediaTransport> transportSource, LegStats stats, LegListener listener,
+            FrameCrypto frameCrypto) {
         this.leg = leg;
+        this.role = role;
+        this.cipherSource = cipherSource;
+        this.transportSource = transportSource;
         this.stats = stats;
         this.listener = listener;
         this.frameCrypto = frameCrypto;
@@ -105,7 +121,7 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
             stats.drop(LegStats.Drop.MALFORMED_DATAGRAM);
             return;
         }
-        DiscordTransportCipher cipher = leg.cipher();
+        DiscordTransportCipher cipher = cipherSource.get();
         if (cipher == null) {
             stats.drop(LegStats.Drop.TRANSPORT_OPEN_FAILED);
             return;
@@ -291,7 +307,7 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
 
         /** Generic NACKs (RFC 4585 §6.2.1) for what is missing, then any keyframe request due. */
         void sendFeedback(long now) {
-            MediaTransport t = leg.transport();
+            MediaTransport t = transportSource.get();
             if (t == null) {
                 return;
             }
@@ -366,7 +382,7 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
             VideoStreamDescriptor d = binding.descriptor();
             stats.count(LegStats.Counter.FRAMES_DELIVERED);
             boolean e2ee = !(frameCrypto instanceof FrameCrypto.Passthrough);
-            VideoFrame f = new VideoFrame(leg.role(), binding.userId(), ssrc, codec, keyframe, timestamp,
+            VideoFrame f = new VideoFrame(role, binding.userId(), ssrc, codec, keyframe, timestamp,
                     d == null ? null : d.type(), d == null ? null : d.rid(), frame, lostPackets,
                     FrameCryptoStatus.OK, e2ee);
             try {

@@ -686,8 +686,9 @@ public final class DiscordLeg implements AutoCloseable {
             return;
         }
         users.addAll(ids);
-        config.daveHook().onClientsConnect(Set.copyOf(ids));
-        safely(() -> listener.onClientsConnect(this, Set.copyOf(ids)));
+        Set<Long> inOrder = java.util.Collections.unmodifiableSet(ids); // the server's order
+        config.daveHook().onClientsConnect(inOrder);
+        safely(() -> listener.onClientsConnect(this, inOrder));
     }
 
     private void onClientDisconnect(JsonNode d) {

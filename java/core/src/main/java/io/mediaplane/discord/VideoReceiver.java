@@ -97,8 +97,12 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
         this.nackHandler = handler;
     }
 
+    /** Binds {@code ssrc}; an identical re-announcement keeps the binding, so the stream's state survives it. */
     void bind(int ssrc, Binding b) {
-        bindings.put(ssrc, b);
+        Binding old = bindings.get(ssrc);
+        if (!b.equals(old)) {
+            bindings.put(ssrc, b);
+        }
     }
 
     void unbindUser(long userId) {
@@ -202,7 +206,15 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
                 }
             }
         }
-        for (Inbound in : streams.values()) {
+        for (var it = streams.values().iterator(); it.hasNext();) {
+            Inbound in = it.next();
+            if (bindings.get(in.binding.primarySsrc()) != in.binding) {
+                // the video ended or was announced anew: what was held, missing or half-assembled belongs to the
+                // old stream (and must not be NACKed back into the new one)
+                in.close();
+                it.remove();
+                continue;
+            }
             in.reorder.poll(now);
             in.sendFeedback(now);
         }
@@ -241,12 +253,16 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
 
     private Inbound inbound(Binding binding, long now) {
         int ssrc = binding.primarySsrc();
+        Binding primary = bindings.get(ssrc);
+        if (primary == null) {
+            primary = binding;
+        }
         Inbound in = streams.get(ssrc);
-        if (in == null || in.binding.userId() != binding.userId()) {
+        if (in == null || in.binding != primary) {
             if (in != null) {
                 in.close();
             }
-            in = new Inbound(binding, now);
+            in = new Inbound(primary, now);
             streams.put(ssrc, in);
         }
         if (binding.rtx()) {

@@ -132,18 +132,26 @@ public final class OpenH264 {
     private static final int DECODER_INITIALIZE = 0;
     private static final int DECODER_UNINITIALIZE = 1;
     private static final int DECODER_DECODE_FRAME_NO_DELAY = 3;
+    private static final int DECODER_FLUSH_FRAME = 5;
     private static final int DECODER_SET_OPTION = 8;
     private static final int DECODER_VTABLE_SLOTS = 10;
 
-    // function-pointer calls: the first argument is the function's address, read from the table
-    private static final MethodHandle DECODER_INIT_CALL = Linker.nativeLinker().downcallHandle(
+    // function-pointer calls: the first argument is the function's address, read from the table. Linking is a
+    // restricted operation: done only when the library loaded, so a JVM without native access stays without it.
+    private static final MethodHandle DECODER_INIT_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
-    private static final MethodHandle DECODER_UNINIT_CALL = Linker.nativeLinker().downcallHandle(
+    private static final MethodHandle DECODER_UNINIT_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_LONG, ADDRESS));
-    private static final MethodHandle DECODE_NO_DELAY_CALL = Linker.nativeLinker().downcallHandle(
+    private static final MethodHandle DECODE_NO_DELAY_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle DECODER_SET_OPTION_CALL = Linker.nativeLinker().downcallHandle(
+    private static final MethodHandle DECODER_FLUSH_CALL = functionPointerCall(
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle DECODER_SET_OPTION_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
+
+    private static MethodHandle functionPointerCall(FunctionDescriptor descriptor) {
+        return LIBRARY.isAvailable() ? Linker.nativeLinker().downcallHandle(descriptor) : null;
+    }
 
     /**
      * The functions of one {@code ISVCDecoder*}, read once from its table. The decoder pointer stays valid until
@@ -154,6 +162,7 @@ public final class OpenH264 {
         private final MemorySegment initializeFn;
         private final MemorySegment uninitializeFn;
         private final MemorySegment decodeFrameNoDelayFn;
+        private final MemorySegment flushFrameFn;
         private final MemorySegment setOptionFn;
 
         private DecoderFunctions(MemorySegment decoder, MemorySegment table) {
@@ -161,6 +170,7 @@ public final class OpenH264 {
             this.initializeFn = slot(table, DECODER_INITIALIZE);
             this.uninitializeFn = slot(table, DECODER_UNINITIALIZE);
             this.decodeFrameNoDelayFn = slot(table, DECODER_DECODE_FRAME_NO_DELAY);
+            this.flushFrameFn = slot(table, DECODER_FLUSH_FRAME);
             this.setOptionFn = slot(table, DECODER_SET_OPTION);
         }
 
@@ -210,6 +220,18 @@ public final class OpenH264 {
         public int decodeFrameNoDelay(MemorySegment source, int length, MemorySegment planes, MemorySegment info) {
             try {
                 return (int) DECODE_NO_DELAY_CALL.invokeExact(decodeFrameNoDelayFn, decoder, source, length, planes, info);
+            } catch (Throwable t) {
+                throw Calls.rethrow(t);
+            }
+        }
+
+        /**
+         * {@code DECODING_STATE FlushFrame(ISVCDecoder*, unsigned char** ppDst, SBufferInfo* pDstInfo)}: outputs a
+         * picture the decoder still holds for display reordering.
+         */
+        public int flushFrame(MemorySegment planes, MemorySegment info) {
+            try {
+                return (int) DECODER_FLUSH_CALL.invokeExact(flushFrameFn, decoder, planes, info);
             } catch (Throwable t) {
                 throw Calls.rethrow(t);
             }

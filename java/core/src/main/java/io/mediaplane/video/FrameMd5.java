@@ -1,7 +1,6 @@
 package io.mediaplane.video;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -12,7 +11,7 @@ import java.util.HexFormat;
  */
 public final class FrameMd5 {
     private final MessageDigest md5;
-    private byte[] row = new byte[0];
+    private byte[] packed = new byte[0];
 
     public FrameMd5() {
         try {
@@ -24,22 +23,13 @@ public final class FrameMd5 {
 
     /** The lowercase hex MD5 of {@code picture}'s packed I420 bytes. */
     public String hash(I420Picture picture) {
+        long size = I420Picture.packedSize(picture.width(), picture.height());
+        if (packed.length < size) {
+            packed = new byte[Math.toIntExact(size)];
+        }
+        I420Copy.toPacked(picture, MemorySegment.ofArray(packed));
         md5.reset();
-        int cw = I420Picture.chromaWidth(picture.width());
-        int ch = I420Picture.chromaHeight(picture.height());
-        plane(picture.y(), picture.strideY(), picture.width(), picture.height());
-        plane(picture.u(), picture.strideUv(), cw, ch);
-        plane(picture.v(), picture.strideUv(), cw, ch);
+        md5.update(packed, 0, (int) size);
         return HexFormat.of().formatHex(md5.digest());
-    }
-
-    private void plane(MemorySegment plane, int stride, int width, int rows) {
-        if (row.length < width) {
-            row = new byte[width];
-        }
-        for (int r = 0; r < rows; r++) {
-            MemorySegment.copy(plane, ValueLayout.JAVA_BYTE, (long) r * stride, row, 0, width);
-            md5.update(row, 0, width);
-        }
     }
 }

@@ -139,6 +139,7 @@ public final class H264Decoder implements VideoDecoder {
         }
         Objects.checkFromIndexSize(offset, length, unit.byteSize());
         picture = null;
+        nativeState = 0;
         if (resetPending) {
             resetPending = false;
             recreate();
@@ -221,7 +222,7 @@ public final class H264Decoder implements VideoDecoder {
                 return DecodeStatus.WAITING_FOR_KEYFRAME;
             }
         }
-        return decodeNative(s, offset, length);
+        return decodeNative(s, offset, length, slice);
     }
 
     /** Sets or clears the stream's refusal from an SPS; the last SPS seen decides (one SPS per stream in practice). */
@@ -242,7 +243,7 @@ public final class H264Decoder implements VideoDecoder {
         return streamRefusal == null ? DecodeStatus.NO_PICTURE : streamRefusal;
     }
 
-    private DecodeStatus decodeNative(MemorySegment s, long offset, int length) {
+    private DecodeStatus decodeNative(MemorySegment s, long offset, int length, boolean slice) {
         MemorySegment source;
         if (s.isNative()) {
             source = s.asSlice(offset, length);
@@ -256,6 +257,13 @@ public final class H264Decoder implements VideoDecoder {
         info.fill((byte) 0);
         planes.fill((byte) 0);
         int state = decoder.decodeFrameNoDelay(source, length, planes, info);
+        if (slice && (state & ERROR_FLAGS) == 0 && info.get(JAVA_INT, OpenH264.BUFFER_INFO_STATUS) != BUFFER_READY) {
+            // OpenH264 2.3.1 holds back a CABAC (Main/High) picture for display reordering even when the SPS says
+            // max_num_reorder_frames = 0; streams that could reorder are refused above, so decoding order is
+            // display order and the held picture is this one
+            info.fill((byte) 0);
+            state |= decoder.flushFrame(planes, info);
+        }
         nativeState = state;
         if (info.get(JAVA_INT, OpenH264.BUFFER_INFO_STATUS) == BUFFER_READY) {
             picture = wrapPicture();
@@ -323,7 +331,7 @@ public final class H264Decoder implements VideoDecoder {
         return counters;
     }
 
-    /** The raw {@code DECODING_STATE} of the last native decode (0 = error free). */
+    /** The raw {@code DECODING_STATE} of the last call's native decode (0 = error free, or not called). */
     public int nativeState() {
         return nativeState;
     }

@@ -4,21 +4,9 @@ import io.mediaplane.ffi.MediaplaneNative;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** Plane copies, range mapping and the box-filter downscale shared by the encoders and the JPEG path. */
+/** Range mapping and the box-filter downscale shared by the JPEG path and the sampler. */
 final class I420Planes {
     private I420Planes() {}
-
-    /** Copies {@code from} into {@code to}, which has the same size, row by row (strides may differ). */
-    static void copy(I420Picture from, I420Picture to) {
-        if (from.width() != to.width() || from.height() != to.height()) {
-            throw new IllegalArgumentException("sizes differ");
-        }
-        copyPlane(from.y(), from.strideY(), to.y(), to.strideY(), from.width(), from.height());
-        int cw = I420Picture.chromaWidth(from.width());
-        int ch = I420Picture.chromaHeight(from.height());
-        copyPlane(from.u(), from.strideUv(), to.u(), to.strideUv(), cw, ch);
-        copyPlane(from.v(), from.strideUv(), to.v(), to.strideUv(), cw, ch);
-    }
 
     private static void checkRows(MemorySegment plane, int stride, int width, int rows) {
         if (width > stride || (long) stride * (rows - 1) + width > plane.byteSize()) {

@@ -97,6 +97,7 @@ public final class Vp8Decoder implements VideoDecoder {
         }
         Objects.checkFromIndexSize(offset, length, unit.byteSize());
         picture = null;
+        lastError = Vpx.CODEC_OK;
         if (resetPending) {
             resetPending = false;
             recreate();
@@ -243,7 +244,7 @@ public final class Vp8Decoder implements VideoDecoder {
         return counters;
     }
 
-    /** The {@code vpx_codec_err_t} of the last native decode (0 = OK). */
+    /** The {@code vpx_codec_err_t} of the last call's native decode (0 = OK, or not called). */
     public int nativeError() {
         return lastError;
     }

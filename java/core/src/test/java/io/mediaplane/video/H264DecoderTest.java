@@ -13,6 +13,8 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class H264DecoderTest {
     @TempDir
@@ -46,10 +48,34 @@ class H264DecoderTest {
         try (H264Decoder decoder = H264Decoder.create()) {
             assertThat(decodeAll(decoder, units, false)).isEqualTo(expected);
             assertThat(decoder.sps().isBaseline()).isTrue();
+            assertThat(decoder.sps().sarWidth()).as("x264 writes the 1:1 SAR of its input").isEqualTo(1);
+            assertThat(decoder.sps().sarHeight()).isEqualTo(1);
             assertThat(decoder.counters().pictures()).isEqualTo(6);
         }
         try (H264Decoder decoder = H264Decoder.create()) {
             assertThat(decodeAll(decoder, units, true)).as("from native memory").isEqualTo(expected);
+        }
+    }
+
+    /**
+     * OpenH264 2.3.1 holds a CABAC picture back for display reordering even when the SPS rules reordering out; the
+     * decoder flushes it, so each access unit gives its own picture at once, in order.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"main", "high"})
+    void cabacWithoutBFramesGivesOnePicturePerUnitLikeFfmpeg(String profile) throws Exception {
+        Path clip = Clips.h264(dir, profile, "640x360", 8, "-profile:v", profile, "-bf", "0", "-g", "4");
+        List<byte[]> units = Clips.accessUnits(clip);
+        try (H264Decoder decoder = H264Decoder.create()) {
+            List<String> got = new ArrayList<>();
+            FrameMd5 md5 = new FrameMd5();
+            for (byte[] unit : units) {
+                assertThat(decoder.decode(unit)).isEqualTo(DecodeStatus.PICTURE);
+                got.add(md5.hash(decoder.picture()));
+            }
+            assertThat(got).isEqualTo(Ffmpeg.md5Column(Ffmpeg.frameMd5(clip, "h264")));
+            assertThat(decoder.sps().profileIdc()).isEqualTo(profile.equals("main") ? 77 : 100);
+            assertThat(decoder.nativeFlags()).isEmpty();
         }
     }
 

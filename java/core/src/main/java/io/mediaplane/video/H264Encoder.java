@@ -218,9 +218,8 @@ public final class H264Encoder implements AutoCloseable {
         if (staging == null) {
             staging = arena.allocate(size, 64);
         }
-        I420Picture packed = I420Picture.packed(w, h, staging);
-        I420Planes.copy(p, packed);
-        return packed;
+        I420Copy.toPacked(p, staging);
+        return I420Picture.packed(w, h, staging);
     }
 
     /** The last access unit (Annex-B), valid until the next {@link #encode}; empty unless that returned ENCODED. */

@@ -59,15 +59,19 @@ final class TestFrames {
         MemorySegment y = arena.allocate((long) strideY * height);
         MemorySegment u = arena.allocate((long) strideUv * ch);
         MemorySegment v = arena.allocate((long) strideUv * ch);
-        I420Picture to = new I420Picture(width, height, y, strideY, u, v, strideUv);
-        I420Planes.copy(heap(packed, width, height), to);
-        return to;
+        MemorySegment from = MemorySegment.ofArray(packed);
+        long ySize = (long) width * height;
+        long cSize = (long) cw * ch;
+        I420Planes.copyPlane(from, width, y, strideY, width, height);
+        I420Planes.copyPlane(from.asSlice(ySize), cw, u, strideUv, cw, ch);
+        I420Planes.copyPlane(from.asSlice(ySize + cSize), cw, v, strideUv, cw, ch);
+        return new I420Picture(width, height, y, strideY, u, v, strideUv);
     }
 
     /** Tightly packed bytes of a picture. */
     static byte[] packedBytes(I420Picture p) {
         byte[] out = new byte[(int) I420Picture.packedSize(p.width(), p.height())];
-        I420Planes.copy(p, heap(out, p.width(), p.height()));
+        I420Copy.toPacked(p, MemorySegment.ofArray(out));
         return out;
     }
 

@@ -38,6 +38,12 @@ public final class FrameEncryptor implements AutoCloseable {
         this.truncatedNonce = 0;
     }
 
+    /** Continues after {@code nonce} (tests of generation handling; a sender never rewinds). */
+    void startNonceAfter(int nonce) {
+        truncatedNonce = nonce;
+        generation = CryptorManager.wrappedGeneration(0, Integer.toUnsignedLong(nonce) >>> 24);
+    }
+
     public boolean hasKey() {
         return ratchet != null;
     }

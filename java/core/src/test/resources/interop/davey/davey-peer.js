@@ -113,6 +113,9 @@ const commands = {
     });
     return { frames };
   },
+  async sessionFingerprint(r) {
+    return { fingerprint: hex(await session(r.user).getPairwiseFingerprint(r.version, String(r.other))) };
+  },
   displayableCode(r) {
     return { code: davey.generateDisplayableCode(bin(r.data), r.length, r.groupSize) };
   },

@@ -177,6 +177,14 @@ class DaveyInteropTest {
             Map<String, Object> state = peer.call("state", "user", Long.toUnsignedString(DAVEY_USER));
             assertThat(java.session.privacyCode()).isEqualTo(state.get("privacyCode")).hasSize(30);
             assertThat(Bytes.toHex(java.session.epochAuthenticator())).isEqualTo(state.get("epochAuthenticator"));
+            byte[] random = new byte[45];
+            new java.util.Random(3).nextBytes(random);
+            assertThat(DaveSession.displayableCode(random, 45, 5)).isEqualTo(peer.call("displayableCode", "data",
+                    random, "length", 45, "groupSize", 5).get("code"));
+            Map<String, Object> fingerprint = peer.call("sessionFingerprint", "user",
+                    Long.toUnsignedString(DAVEY_USER), "version", 0, "other", Long.toUnsignedString(JAVA_USER));
+            assertThat(Bytes.toHex(java.session.pairwiseFingerprint(0, DAVEY_USER)))
+                    .isEqualTo(fingerprint.get("fingerprint"));
             exchangeFrames(java, DAVEY_USER);
         }
     }

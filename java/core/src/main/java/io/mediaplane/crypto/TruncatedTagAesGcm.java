@@ -188,16 +188,22 @@ public abstract sealed class TruncatedTagAesGcm implements AutoCloseable {
         }
     }
 
-    /** BouncyCastle {@code GCMBlockCipher} with a 64-bit MAC; re-initialised per call (GCM forbids IV reuse in BC). */
+    /**
+     * BouncyCastle {@code GCMBlockCipher} with a 64-bit MAC, re-initialised per call with the new IV. The key is
+     * given on the first init only: BC rebuilds its GHASH multiplier tables whenever a key parameter is passed, and
+     * a null key keeps them.
+     */
     static final class BouncyCastle extends TruncatedTagAesGcm {
-        private final KeyParameter key;
+        private KeyParameter sealKey;
+        private KeyParameter openKey;
         private final GCMModeCipher seal = GCMBlockCipher.newInstance(AESEngine.newInstance());
         private final GCMModeCipher open = GCMBlockCipher.newInstance(AESEngine.newInstance());
         /** BC writes ciphertext and tag together; the tag lands here first. */
         private byte[] scratch = new byte[256];
 
         BouncyCastle(byte[] key) {
-            this.key = new KeyParameter(key.clone());
+            this.sealKey = new KeyParameter(key.clone());
+            this.openKey = new KeyParameter(key.clone());
         }
 
         @Override
@@ -208,7 +214,8 @@ public abstract sealed class TruncatedTagAesGcm implements AutoCloseable {
         @Override
         public void seal(byte[] iv, byte[] aad, int aadLength, byte[] in, int inOffset, int length, byte[] out,
                 int outOffset, byte[] tag, int tagOffset) {
-            seal.init(true, new AEADParameters(key, TAG_LENGTH * 8, iv));
+            seal.init(true, new AEADParameters(sealKey, TAG_LENGTH * 8, iv));
+            sealKey = null;
             seal.processAADBytes(aad, 0, aadLength);
             byte[] buffer = scratch(length + TAG_LENGTH);
             try {
@@ -224,7 +231,8 @@ public abstract sealed class TruncatedTagAesGcm implements AutoCloseable {
         @Override
         public boolean open(byte[] iv, byte[] aad, int aadLength, byte[] in, int inOffset, int length, byte[] out,
                 int outOffset, byte[] tag, int tagOffset) {
-            open.init(false, new AEADParameters(key, TAG_LENGTH * 8, iv));
+            open.init(false, new AEADParameters(openKey, TAG_LENGTH * 8, iv));
+            openKey = null;
             open.processAADBytes(aad, 0, aadLength);
             byte[] buffer = scratch(length + TAG_LENGTH);
             try {

@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * external sender and davey members; a {@link DaveSession} is the other member. Groups are formed both ways (the
  * Java member commits and welcomes davey, davey commits and welcomes the Java member), H264, VP8 and Opus frames
  * sealed on each side open byte-identical on the other, a flipped bit is refused, and an epoch change (a third
- * member joins) in the middle of a stream loses no frame. Runs on both frame cipher backends.
+ * member joins) in the middle of a stream loses no frame. H265 and AV1 frames are already in the form the codec
+ * rules leave them (4-byte start codes; no temporal delimiter, no size on the last OBU), so they too must come
+ * back byte-identical. Runs on both frame cipher backends.
  */
 class DaveyInteropTest {
     private static final long GROUP = 927310423890473011L;
@@ -123,12 +125,19 @@ class DaveyInteropTest {
     static final byte[] VP8_KEY = Bytes.fromHex("b0340080019d012a4001300055" + "55".repeat(600));
     static final byte[] VP8_DELTA = Bytes.fromHex("d1020003" + "66".repeat(200));
     static final byte[] OPUS = Bytes.fromHex("fc" + "11".repeat(99));
+    /** VPS, SPS (non-VCL: clear) and an IDR_W_RADL slice (type 19: 2-byte header clear). */
+    static final byte[] H265 = Bytes.fromHex("00000001 40010c01ffff016000000300b0000003000003005d ac09"
+            .replace(" ", "") + "0000000142010101600000030000030000030000030099a00280802d16" + "00000001" + "2601"
+            + "af".repeat(500));
+    /** Two OBUs as libdave leaves them: a sequence header with its size, then a frame OBU without one. */
+    static final byte[] AV1 = Bytes.fromHex("0a0a0000002443ffbffefc00 30".replace(" ", "") + "c3".repeat(400));
 
     record Frame(Codec codec, int mediaType, byte[] bytes) {}
 
     static List<Frame> frames() {
         return List.of(new Frame(Codec.H264, VIDEO, H264), new Frame(Codec.VP8, VIDEO, VP8_KEY),
-                new Frame(Codec.VP8, VIDEO, VP8_DELTA), new Frame(Codec.OPUS, AUDIO, OPUS));
+                new Frame(Codec.VP8, VIDEO, VP8_DELTA), new Frame(Codec.OPUS, AUDIO, OPUS),
+                new Frame(Codec.H265, VIDEO, H265), new Frame(Codec.AV1, VIDEO, AV1));
     }
 
     static int daveyCodec(Codec c) {

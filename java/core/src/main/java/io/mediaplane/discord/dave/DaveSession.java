@@ -48,7 +48,7 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
 
     /** Where the session's outgoing gateway messages go (the voice gateway connection implements it). */
     public interface GatewaySink {
-        /** Sends a client binary frame {@code [u8 opcode][payload]} (opcodes 26 and 28). */
+        /** Sends a client binary frame {@code [u8 opcode][payload]} (opcodes 26 and 28); the sink adds the opcode. */
         void sendBinary(DaveOpcode op, byte[] payload);
 
         /** Sends {@code {"op": op.code(), "d": data}} (opcodes 23 and 31). */
@@ -204,8 +204,7 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
                 mlsFailures++;
             }
         }
-        sink.sendBinary(DaveOpcode.MLS_KEY_PACKAGE, DaveMessages.clientBinary(DaveOpcode.MLS_KEY_PACKAGE,
-                mls.keyPackage()));
+        sink.sendBinary(DaveOpcode.MLS_KEY_PACKAGE, mls.keyPackage());
     }
 
     private void externalSender(byte[] payload) {
@@ -226,12 +225,32 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
         }
         try {
             DaveMls.CommitWelcome cw = mls.processProposals(payload, Set.copyOf(recognizedUsers));
-            byte[] frame = cw.welcome() == null
-                    ? DaveMessages.clientBinary(DaveOpcode.MLS_COMMIT_WELCOME, cw.commit())
-                    : DaveMessages.clientBinary(DaveOpcode.MLS_COMMIT_WELCOME, cw.commit(), cw.welcome());
-            sink.sendBinary(DaveOpcode.MLS_COMMIT_WELCOME, frame);
+            byte[] answer = cw.welcome() == null ? cw.commit() : concat(cw.commit(), cw.welcome());
+            sink.sendBinary(DaveOpcode.MLS_COMMIT_WELCOME, answer);
         } catch (DaveMls.DaveMlsException e) {
             mlsFailures++; // libdave drops refused proposals without recovery
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /**
+     * The gateway session was lost (not resumed): the MLS state is dropped, frames go out and come in as
+     * plaintext until the next Session Description starts over.
+     */
+    public void onSessionLost() {
+        synchronized (gatewayLock) {
+            mls = null;
+            externalSender = null;
+            groupEstablished = false;
+            pendingSelfRatchet = null;
+            pendingTransitions.clear();
+            protocolVersion = 0;
+            downgradeNow();
         }
     }
 

@@ -51,8 +51,7 @@ class DaveSessionTest {
             session = new DaveSession(user, GROUP, new DaveSession.GatewaySink() {
                 @Override
                 public void sendBinary(DaveOpcode op, byte[] payload) {
-                    assertThat(payload[0] & 0xFF).isEqualTo(op.code());
-                    binary.add(payload);
+                    binary.add(DaveMessages.clientBinary(op, payload));
                 }
 
                 @Override
@@ -290,6 +289,77 @@ class DaveSessionTest {
         }
         assertThat(DaveSession.displayableCode(new byte[] {0, 0, 0, 0, 1, 0, 0, 1, (byte) 0x86, (byte) 0xA0},
                 10, 5)).isEqualTo("0000100000");
+    }
+
+    /** A leg's gateway sender that records what the hook sends. */
+    static final class RecordingSender implements io.mediaplane.discord.DaveHook.GatewaySender {
+        final List<String> json = new ArrayList<>();
+        final List<byte[]> binary = new ArrayList<>();
+
+        @Override
+        public void sendJson(int opcode, String payloadJson) {
+            json.add(opcode + " " + payloadJson);
+        }
+
+        @Override
+        public void sendBinary(int opcode, byte[] payload) {
+            binary.add(DaveMessages.clientBinary(DaveOpcode.of(opcode), payload));
+        }
+
+        byte[] last(int opcode) {
+            for (int i = binary.size() - 1; i >= 0; i--) {
+                if ((binary.get(i)[0] & 0xFF) == opcode) {
+                    return Arrays.copyOfRange(binary.get(i), 1, binary.get(i).length);
+                }
+            }
+            throw new AssertionError("nothing sent with " + opcode);
+        }
+    }
+
+    @Test
+    void theLegHookDrivesTheSessionFromGatewayMessages() throws Exception {
+        try (DaveGatewayHook a = new DaveGatewayHook(A, GROUP, clock::get, TruncatedTagAesGcm.Backend.BOUNCY_CASTLE);
+                DaveGatewayHook b = new DaveGatewayHook(B, GROUP, clock::get, TruncatedTagAesGcm.Backend.BOUNCY_CASTLE)) {
+            RecordingSender sa = new RecordingSender();
+            RecordingSender sb = new RecordingSender();
+            assertThat(a.maxProtocolVersion()).isEqualTo(1);
+            a.onSessionDescription(1, sa);
+            b.onSessionDescription(1, sb);
+            a.onBinary(1, 25, externalSender, sa);
+            b.onBinary(1, 25, externalSender, sb);
+            a.onClientsConnect(java.util.Set.of(B));
+            a.onBinary(2, 27, proposeAdd(0, sb.last(26)), sa);
+            byte[][] cw = DaveyInteropTest.splitCommitWelcome(sa.last(28));
+            a.onBinary(3, 29, DaveyInteropTest.transition(6, cw[0]), sa);
+            b.onBinary(2, 30, DaveyInteropTest.transition(6, cw[1]), sb);
+            assertThat(sa.json).containsExactly("23 {\"transition_id\":6}");
+            a.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_EXECUTE_TRANSITION, "{\"transition_id\":6}", sa);
+            b.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_EXECUTE_TRANSITION, "{\"transition_id\":6}", sb);
+            assertThat(a.session().isSending()).isTrue();
+            assertThat(a.session().privacyCode()).isEqualTo(b.session().privacyCode());
+            byte[] frame = {0x78, 9, 8, 7};
+            byte[] sealed = new byte[64];
+            int n = a.frameCrypto().seal(Codec.OPUS, MemorySegment.ofArray(frame), MemorySegment.ofArray(sealed));
+            byte[] out = new byte[64];
+            int m = b.frameCrypto().open(A, Codec.OPUS, MemorySegment.ofArray(Arrays.copyOf(sealed, n)),
+                    MemorySegment.ofArray(out));
+            assertThat(Arrays.copyOf(out, m)).isEqualTo(frame);
+
+            a.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_PREPARE_TRANSITION,
+                    "{\"transition_id\":9,\"protocol_version\":0}", sa);
+            assertThat(sa.json).last().isEqualTo("23 {\"transition_id\":9}");
+            a.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_EXECUTE_TRANSITION, "{\"transition_id\":9}", sa);
+            assertThat(a.session().protocolVersion()).isZero();
+            a.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_PREPARE_TRANSITION, "{\"transition_id\":\"x\"}", sa);
+            a.onBinary(4, 26, new byte[] {1}, sa); // a client opcode from the server
+            assertThat(a.droppedCount()).isEqualTo(2);
+            long keyPackages = sb.binary.stream().filter(x -> x[0] == 26).count();
+            b.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_PREPARE_EPOCH, "{\"protocol_version\":1,\"epoch\":1}", sb);
+            assertThat(sb.binary.stream().filter(x -> x[0] == 26).count()).isEqualTo(keyPackages + 1);
+            b.onSessionLost();
+            assertThat(b.session().epoch()).isEqualTo(-1);
+            assertThat(b.session().isSending()).isFalse();
+        }
     }
 
     @Test

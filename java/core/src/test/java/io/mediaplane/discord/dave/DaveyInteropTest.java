@@ -60,7 +60,7 @@ class DaveyInteropTest {
             session = new DaveSession(user, GROUP, new DaveSession.GatewaySink() {
                 @Override
                 public void sendBinary(DaveOpcode op, byte[] payload) {
-                    binary.add(payload);
+                    binary.add(DaveMessages.clientBinary(op, payload));
                 }
 
                 @Override

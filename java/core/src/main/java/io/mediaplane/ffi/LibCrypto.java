@@ -31,6 +31,7 @@ public final class LibCrypto {
     private static final MethodHandle CTX_NEW;
     private static final MethodHandle CTX_FREE;
     private static final MethodHandle AES_256_GCM;
+    private static final MethodHandle AES_128_GCM;
     private static final MethodHandle CHACHA20_POLY1305;
     private static final MethodHandle CIPHER_INIT;
     private static final MethodHandle CIPHER_UPDATE;
@@ -53,6 +54,7 @@ public final class LibCrypto {
         CTX_NEW = b.bind("EVP_CIPHER_CTX_new", FunctionDescriptor.of(ADDRESS));
         CTX_FREE = b.bind("EVP_CIPHER_CTX_free", FunctionDescriptor.ofVoid(ADDRESS));
         AES_256_GCM = b.bind("EVP_aes_256_gcm", FunctionDescriptor.of(ADDRESS));
+        AES_128_GCM = b.bind("EVP_aes_128_gcm", FunctionDescriptor.of(ADDRESS));
         CHACHA20_POLY1305 = b.bind("EVP_chacha20_poly1305", FunctionDescriptor.of(ADDRESS));
         // (ctx, cipher, engine, key, iv, enc)
         CIPHER_INIT = b.bind("EVP_CipherInit_ex",
@@ -136,6 +138,19 @@ public final class LibCrypto {
         ensureAvailable();
         try {
             return (MemorySegment) AES_256_GCM.invokeExact();
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /**
+     * {@code EVP_aes_128_gcm()}: a static cipher description, never freed. With {@link #CTRL_AEAD_GET_TAG} /
+     * {@link #CTRL_AEAD_SET_TAG} of length 8 it produces and checks the truncated tags DAVE frames carry.
+     */
+    public static MemorySegment aes128Gcm() {
+        ensureAvailable();
+        try {
+            return (MemorySegment) AES_128_GCM.invokeExact();
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         }

@@ -1,0 +1,376 @@
+package io.mediaplane.discord.dave;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mediaplane.crypto.TruncatedTagAesGcm;
+import io.mediaplane.discord.FrameCryptoStatus;
+import io.mediaplane.stream.Codec;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.mls.codec.Credential;
+import org.bouncycastle.mls.codec.ExternalSender;
+import org.bouncycastle.mls.codec.KeyPackage;
+import org.bouncycastle.mls.codec.MLSInputStream;
+import org.bouncycastle.mls.codec.MLSMessage;
+import org.bouncycastle.mls.codec.MLSOutputStream;
+import org.bouncycastle.mls.codec.Proposal;
+import org.bouncycastle.mls.crypto.MlsCipherSuite;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The session's transition protocol between Java members, with the gateway's external sender played on bcmls
+ * ({@code MLSMessage.externalProposal}): group creation and joining, revoked proposals, a refused commit
+ * (opcode 31 and a new key package), downgrade to protocol 0 and the passthrough window after an upgrade, on a
+ * fake clock.
+ */
+class DaveSessionTest {
+    private static final long GROUP = 1234567890123L;
+    private static final long A = 1001;
+    private static final long B = 1002;
+    private static final long C = 1003;
+    private static final long SECOND = 1_000_000_000L;
+
+    private final AtomicLong clock = new AtomicLong(1_000 * SECOND);
+    private MlsCipherSuite suite;
+    private AsymmetricCipherKeyPair gatewayKey;
+    private byte[] externalSender;
+
+    /** A session whose gateway output is recorded. */
+    final class Member {
+        final List<byte[]> binary = new ArrayList<>();
+        final List<String> json = new ArrayList<>();
+        final DaveSession session;
+
+        Member(long user) {
+            session = new DaveSession(user, GROUP, new DaveSession.GatewaySink() {
+                @Override
+                public void sendBinary(DaveOpcode op, byte[] payload) {
+                    binary.add(DaveMessages.clientBinary(op, payload));
+                }
+
+                @Override
+                public void sendJson(DaveOpcode op, String data) {
+                    json.add(DaveMessages.clientJson(op, data));
+                }
+            }, clock::get, TruncatedTagAesGcm.Backend.BOUNCY_CASTLE);
+            session.onSelectProtocolAck(1);
+            session.onBinary(25, externalSender);
+            session.onClientsConnect(List.of(A, B, C));
+        }
+
+        byte[] last(DaveOpcode op) {
+            for (int i = binary.size() - 1; i >= 0; i--) {
+                if ((binary.get(i)[0] & 0xFF) == op.code()) {
+                    return Arrays.copyOfRange(binary.get(i), 1, binary.get(i).length);
+                }
+            }
+            throw new AssertionError("nothing sent with " + op);
+        }
+
+        long sent(DaveOpcode op) {
+            return binary.stream().filter(b -> (b[0] & 0xFF) == op.code()).count();
+        }
+
+        byte[] seal(byte[] frame) {
+            byte[] out = new byte[session.maxSealedSize(frame.length)];
+            int n = session.seal(Codec.OPUS, MemorySegment.ofArray(frame), MemorySegment.ofArray(out));
+            assertThat(n).isPositive();
+            return Arrays.copyOf(out, n);
+        }
+
+        int open(long from, byte[] frame) {
+            return session.open(from, Codec.OPUS, MemorySegment.ofArray(frame),
+                    MemorySegment.ofArray(new byte[frame.length]));
+        }
+    }
+
+    @BeforeEach
+    void gateway() throws Exception {
+        suite = MlsCipherSuite.getSuite(DaveMls.CIPHERSUITE);
+        gatewayKey = suite.generateSignatureKeyPair();
+        externalSender = MLSOutputStream.encode(new ExternalSender(
+                suite.serializeSignaturePublicKey(gatewayKey.getPublic()), Credential.forBasic(new byte[] {0})));
+    }
+
+    /** Opcode 27 append body: external Add proposals for the key packages. */
+    private byte[] proposeAdd(long epoch, byte[]... keyPackages) throws Exception {
+        List<byte[]> messages = new ArrayList<>();
+        for (byte[] kp : keyPackages) {
+            KeyPackage keyPackage = (KeyPackage) MLSInputStream.decode(kp, KeyPackage.class);
+            messages.add(MLSOutputStream.encode(MLSMessage.externalProposal(suite, DaveMls.bigEndian(GROUP), epoch,
+                    Proposal.add(keyPackage), 0, suite.serializeSignaturePrivateKey(gatewayKey.getPrivate()))));
+        }
+        return body(0, messages);
+    }
+
+    private static byte[] body(int op, List<byte[]> items) {
+        int n = items.stream().mapToInt(i -> i.length).sum();
+        byte[] out = new byte[1 + (n < 0x40 ? 1 : 2) + n];
+        out[0] = (byte) op;
+        int at = 1;
+        if (n < 0x40) {
+            out[at++] = (byte) n;
+        } else {
+            out[at++] = (byte) (0x40 | n >>> 8);
+            out[at++] = (byte) n;
+        }
+        for (byte[] i : items) {
+            System.arraycopy(i, 0, out, at, i.length);
+            at += i.length;
+        }
+        return out;
+    }
+
+    private static byte[][] commitWelcome(Member m) throws Exception {
+        return DaveyInteropTest.splitCommitWelcome(m.last(DaveOpcode.MLS_COMMIT_WELCOME));
+    }
+
+    /** A creates the group with B; transition 4 executed on both. */
+    private Member[] group() throws Exception {
+        Member a = new Member(A);
+        Member b = new Member(B);
+        a.session.onBinary(27, proposeAdd(0, b.last(DaveOpcode.MLS_KEY_PACKAGE)));
+        byte[][] cw = commitWelcome(a);
+        a.session.onBinary(29, DaveyInteropTest.transition(4, cw[0]));
+        b.session.onBinary(30, DaveyInteropTest.transition(4, cw[1]));
+        assertThat(a.json).containsExactly("{\"op\":23,\"d\":{\"transition_id\":4}}");
+        assertThat(b.json).containsExactly("{\"op\":23,\"d\":{\"transition_id\":4}}");
+        a.session.onExecuteTransition(4);
+        b.session.onExecuteTransition(4);
+        return new Member[] {a, b};
+    }
+
+    @Test
+    void membersFormAGroupAndAgreeOnCodeAndFingerprints() throws Exception {
+        Member[] ab = group();
+        Member a = ab[0];
+        Member b = ab[1];
+        assertThat(a.session.epoch()).isEqualTo(1);
+        assertThat(b.session.members()).containsExactlyInAnyOrder(A, B);
+        assertThat(a.session.privacyCode()).hasSize(30).isEqualTo(b.session.privacyCode());
+        assertThat(a.session.pairwiseFingerprint(0, B)).hasSize(64).isEqualTo(b.session.pairwiseFingerprint(0, A));
+        byte[] frame = {0x78, 1, 2, 3, 4, 5};
+        byte[] sealed = a.seal(frame);
+        assertThat(sealed.length).isGreaterThan(frame.length);
+        byte[] out = new byte[sealed.length];
+        int n = b.session.open(A, Codec.OPUS, MemorySegment.ofArray(sealed), MemorySegment.ofArray(out));
+        assertThat(Arrays.copyOf(out, n)).isEqualTo(frame);
+        assertThat(b.session.openCount(A, FrameCryptoStatus.OK)).isEqualTo(1);
+        assertThat(a.session.sealCount(FrameCryptoStatus.OK)).isEqualTo(1);
+    }
+
+    @Test
+    void framesTravelInTheClearUntilTheTransitionExecutes() throws Exception {
+        Member a = new Member(A);
+        byte[] frame = {1, 2, 3};
+        assertThat(a.seal(frame)).isEqualTo(frame);
+        assertThat(a.open(B, frame)).as("unknown sender before any group: passthrough").isEqualTo(3);
+        assertThat(a.session.sealedInClearCount()).isEqualTo(1);
+    }
+
+    @Test
+    void revokedProposalsAreLeftOutOfTheNextCommit() throws Exception {
+        Member a = new Member(A);
+        Member b = new Member(B);
+        Member c = new Member(C);
+        byte[] addB = proposeAdd(0, b.last(DaveOpcode.MLS_KEY_PACKAGE));
+        byte[] addC = proposeAdd(0, c.last(DaveOpcode.MLS_KEY_PACKAGE));
+        a.session.onBinary(27, addB);
+        a.session.onBinary(27, addC);
+        // the ProposalRef of C's Add: RefHash over the AuthenticatedContent (the MLSMessage without its version)
+        byte[] message = DaveMls.vector(addC, 1);
+        byte[] ref = suite.refHash(Arrays.copyOfRange(message, 2, message.length), "MLS 1.0 Proposal Reference");
+        byte[] refVector = new byte[1 + ref.length];
+        refVector[0] = (byte) ref.length;
+        System.arraycopy(ref, 0, refVector, 1, ref.length);
+        a.session.onBinary(27, body(1, List.of(refVector)));
+        assertThat(a.sent(DaveOpcode.MLS_COMMIT_WELCOME)).isEqualTo(3);
+        byte[][] cw = commitWelcome(a);
+        a.session.onBinary(29, DaveyInteropTest.transition(0, cw[0]));
+        assertThat(a.session.members()).containsExactlyInAnyOrder(A, B);
+        b.session.onBinary(30, DaveyInteropTest.transition(0, cw[1]));
+        assertThat(b.session.epoch()).isEqualTo(1);
+        assertThat(b.session.isSending()).as("transition 0 executes at once").isTrue();
+        assertThat(a.session.mlsFailures()).isZero();
+        // revoking an unknown ref is refused (no commit)
+        a.session.onBinary(27, body(1, List.of(refVector)));
+        assertThat(a.session.mlsFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void aCommitThatCannotBeProcessedIsReportedAndAnswersWithANewKeyPackage() throws Exception {
+        Member a = new Member(A);
+        Member b = new Member(B);
+        a.session.onBinary(27, proposeAdd(0, b.last(DaveOpcode.MLS_KEY_PACKAGE)));
+        byte[][] cw = commitWelcome(a);
+        byte[] broken = cw[0].clone();
+        broken[broken.length - 5] ^= 0x01; // inside the signature
+        long keyPackages = a.sent(DaveOpcode.MLS_KEY_PACKAGE);
+        a.session.onBinary(29, DaveyInteropTest.transition(12, broken));
+        assertThat(a.json).containsExactly("{\"op\":31,\"d\":{\"transition_id\":12}}");
+        assertThat(a.sent(DaveOpcode.MLS_KEY_PACKAGE)).isEqualTo(keyPackages + 1);
+        assertThat(a.session.mlsFailures()).isEqualTo(1);
+        // a welcome that is not for us is refused the same way
+        Member c = new Member(C);
+        c.session.onBinary(30, DaveyInteropTest.transition(13, cw[1]));
+        assertThat(c.json).containsExactly("{\"op\":31,\"d\":{\"transition_id\":13}}");
+    }
+
+    @Test
+    void downgradeToProtocolZeroSendsAndAcceptsPlaintext() throws Exception {
+        Member[] ab = group();
+        Member a = ab[0];
+        byte[] plain = {0x11, 0x22, 0x33, 0x44};
+        clock.addAndGet(11 * SECOND); // past the upgrade's passthrough window
+        assertThat(FrameCryptoStatus.ofResult(a.open(B, plain))).as("plaintext refused in the group")
+                .isEqualTo(FrameCryptoStatus.MALFORMED);
+        a.session.onPrepareTransition(5, 0);
+        assertThat(a.json).last().isEqualTo("{\"op\":23,\"d\":{\"transition_id\":5}}");
+        assertThat(a.open(B, plain)).as("accepted once the downgrade is prepared").isEqualTo(4);
+        assertThat(a.seal(plain)).as("still sealed until executed").isNotEqualTo(plain);
+        a.session.onExecuteTransition(5);
+        assertThat(a.session.protocolVersion()).isZero();
+        assertThat(a.session.isSending()).isFalse();
+        assertThat(a.seal(plain)).isEqualTo(plain);
+        assertThat(a.open(B, plain)).isEqualTo(4);
+    }
+
+    @Test
+    void plaintextFromMembersIsAcceptedTenSecondsAfterTheUpgrade() throws Exception {
+        Member[] ab = group();
+        byte[] plain = {0x11, 0x22, 0x33, 0x44};
+        clock.addAndGet(9 * SECOND);
+        assertThat(ab[0].open(B, plain)).isEqualTo(4);
+        clock.addAndGet(2 * SECOND);
+        assertThat(FrameCryptoStatus.ofResult(ab[0].open(B, plain))).isEqualTo(FrameCryptoStatus.MALFORMED);
+        assertThat(FrameCryptoStatus.ofResult(ab[0].open(C, plain))).as("non-member after the upgrade")
+                .isEqualTo(FrameCryptoStatus.NO_KEY);
+    }
+
+    @Test
+    void prepareEpochOneStartsOverWithANewKeyPackage() throws Exception {
+        Member[] ab = group();
+        long before = ab[0].sent(DaveOpcode.MLS_KEY_PACKAGE);
+        ab[0].session.onPrepareEpoch(1, 1);
+        assertThat(ab[0].sent(DaveOpcode.MLS_KEY_PACKAGE)).isEqualTo(before + 1);
+        assertThat(ab[0].session.epoch()).isEqualTo(-1);
+        ab[0].session.onPrepareEpoch(1, 7);
+        assertThat(ab[0].sent(DaveOpcode.MLS_KEY_PACKAGE)).as("only epoch 1 restarts").isEqualTo(before + 1);
+    }
+
+    @Test
+    void gatewayMessageCodecs() {
+        DaveMessages.ServerBinary b = DaveMessages.parseServerBinary(new byte[] {0x01, 0x02, 29, 0, 7, 9});
+        assertThat(b.sequence()).isEqualTo(0x0102);
+        assertThat(b.daveOpcode()).isEqualTo(DaveOpcode.MLS_ANNOUNCE_COMMIT_TRANSITION);
+        DaveMessages.Transition t = DaveMessages.parseTransition(b.payload());
+        assertThat(t.transitionId()).isEqualTo(7);
+        assertThat(t.message()).containsExactly(9);
+        assertThat(DaveMessages.parseServerBinary(new byte[] {1, 2})).isNull();
+        assertThat(DaveMessages.parseTransition(new byte[] {1})).isNull();
+        assertThat(DaveMessages.intField("{\"transition_id\": 12, \"protocol_version\":1}", "transition_id"))
+                .isEqualTo(12);
+        assertThat(DaveMessages.intField("{\"protocol_version\":1,\"epoch\":3}", "epoch")).isEqualTo(3);
+        assertThat(DaveMessages.intField("{\"epoch\":\"3\"}", "epoch")).isEqualTo(-1);
+        assertThat(DaveMessages.intField("{\"epoch\":3x}", "epoch")).isEqualTo(-1);
+        assertThat(DaveMessages.intField("{}", "epoch")).isEqualTo(-1);
+        assertThat(DaveMessages.clientBinary(DaveOpcode.MLS_KEY_PACKAGE, new byte[] {5, 6})).containsExactly(26, 5, 6);
+        assertThat(DaveOpcode.of(31).meaning()).isEqualTo("dave_mls_invalid_commit_welcome");
+        assertThat(DaveOpcode.of(31).binary()).isFalse();
+        assertThat(DaveOpcode.of(20)).isNull();
+        for (DaveOpcode op : DaveOpcode.values()) {
+            assertThat(DaveOpcode.of(op.code())).isSameAs(op);
+        }
+        assertThat(DaveSession.displayableCode(new byte[] {0, 0, 0, 0, 1, 0, 0, 1, (byte) 0x86, (byte) 0xA0},
+                10, 5)).isEqualTo("0000100000");
+    }
+
+    /** A leg's gateway sender that records what the hook sends. */
+    static final class RecordingSender implements io.mediaplane.discord.DaveHook.GatewaySender {
+        final List<String> json = new ArrayList<>();
+        final List<byte[]> binary = new ArrayList<>();
+
+        @Override
+        public void sendJson(int opcode, String payloadJson) {
+            json.add(opcode + " " + payloadJson);
+        }
+
+        @Override
+        public void sendBinary(int opcode, byte[] payload) {
+            binary.add(DaveMessages.clientBinary(DaveOpcode.of(opcode), payload));
+        }
+
+        byte[] last(int opcode) {
+            for (int i = binary.size() - 1; i >= 0; i--) {
+                if ((binary.get(i)[0] & 0xFF) == opcode) {
+                    return Arrays.copyOfRange(binary.get(i), 1, binary.get(i).length);
+                }
+            }
+            throw new AssertionError("nothing sent with " + opcode);
+        }
+    }
+
+    @Test
+    void theLegHookDrivesTheSessionFromGatewayMessages() throws Exception {
+        try (DaveGatewayHook a = new DaveGatewayHook(A, GROUP, clock::get, TruncatedTagAesGcm.Backend.BOUNCY_CASTLE);
+                DaveGatewayHook b = new DaveGatewayHook(B, GROUP, clock::get, TruncatedTagAesGcm.Backend.BOUNCY_CASTLE)) {
+            RecordingSender sa = new RecordingSender();
+            RecordingSender sb = new RecordingSender();
+            assertThat(a.maxProtocolVersion()).isEqualTo(1);
+            a.onSessionDescription(1, sa);
+            b.onSessionDescription(1, sb);
+            a.onBinary(1, 25, externalSender, sa);
+            b.onBinary(1, 25, externalSender, sb);
+            a.onClientsConnect(java.util.Set.of(B));
+            a.onBinary(2, 27, proposeAdd(0, sb.last(26)), sa);
+            byte[][] cw = DaveyInteropTest.splitCommitWelcome(sa.last(28));
+            a.onBinary(3, 29, DaveyInteropTest.transition(6, cw[0]), sa);
+            b.onBinary(2, 30, DaveyInteropTest.transition(6, cw[1]), sb);
+            assertThat(sa.json).containsExactly("23 {\"transition_id\":6}");
+            a.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_EXECUTE_TRANSITION, "{\"transition_id\":6}", sa);
+            b.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_EXECUTE_TRANSITION, "{\"transition_id\":6}", sb);
+            assertThat(a.session().isSending()).isTrue();
+            assertThat(a.session().privacyCode()).isEqualTo(b.session().privacyCode());
+            byte[] frame = {0x78, 9, 8, 7};
+            byte[] sealed = new byte[64];
+            int n = a.frameCrypto().seal(Codec.OPUS, MemorySegment.ofArray(frame), MemorySegment.ofArray(sealed));
+            byte[] out = new byte[64];
+            int m = b.frameCrypto().open(A, Codec.OPUS, MemorySegment.ofArray(Arrays.copyOf(sealed, n)),
+                    MemorySegment.ofArray(out));
+            assertThat(Arrays.copyOf(out, m)).isEqualTo(frame);
+
+            a.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_PREPARE_TRANSITION,
+                    "{\"transition_id\":9,\"protocol_version\":0}", sa);
+            assertThat(sa.json).last().isEqualTo("23 {\"transition_id\":9}");
+            a.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_EXECUTE_TRANSITION, "{\"transition_id\":9}", sa);
+            assertThat(a.session().protocolVersion()).isZero();
+            a.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_PREPARE_TRANSITION, "{\"transition_id\":\"x\"}", sa);
+            a.onBinary(4, 26, new byte[] {1}, sa); // a client opcode from the server
+            assertThat(a.droppedCount()).isEqualTo(2);
+            long keyPackages = sb.binary.stream().filter(x -> x[0] == 26).count();
+            b.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_PREPARE_EPOCH, "{\"protocol_version\":1,\"epoch\":1}", sb);
+            assertThat(sb.binary.stream().filter(x -> x[0] == 26).count()).isEqualTo(keyPackages + 1);
+            b.onSessionLost();
+            assertThat(b.session().epoch()).isEqualTo(-1);
+            assertThat(b.session().isSending()).isFalse();
+        }
+    }
+
+    @Test
+    void sealRejectsATooSmallOutput() throws Exception {
+        Member[] ab = group();
+        byte[] frame = new byte[100];
+        int n = ab[0].session.seal(Codec.OPUS, MemorySegment.ofArray(frame), MemorySegment.ofArray(new byte[50]));
+        assertThat(FrameCryptoStatus.ofResult(n)).isEqualTo(FrameCryptoStatus.OUTPUT_TOO_SMALL);
+        MemorySegment native1 = java.lang.foreign.Arena.ofAuto().allocate(200);
+        n = ab[0].session.seal(Codec.OPUS, MemorySegment.ofArray(frame), native1);
+        assertThat(n).isPositive();
+        assertThat(native1.get(ValueLayout.JAVA_BYTE, n - 1)).isEqualTo((byte) 0xFA);
+    }
+}

@@ -1,0 +1,351 @@
+package io.mediaplane.discord;
+
+import io.mediaplane.buffer.Bytes;
+import io.mediaplane.buffer.PacketBuffer;
+import io.mediaplane.buffer.PacketPool;
+import io.mediaplane.codec.AnnexB;
+import io.mediaplane.codec.H264;
+import io.mediaplane.codec.H264Packetizer;
+import io.mediaplane.codec.PayloadStatus;
+import io.mediaplane.rtp.RtcpSenderReport;
+import io.mediaplane.rtp.RtpExtensionWriter;
+import io.mediaplane.stream.Codec;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The send side of a {@code stream_publish} leg: H264 access units (Annex-B) in, paced encrypted datagrams out.
+ * Each access unit goes through {@link FrameCrypto#seal} (the whole Annex-B unit, as DAVE expects), is packetized
+ * (RFC 6184 mode 1, 90 kHz, marker on the last packet) straight into pooled datagrams carrying Discord's extension
+ * form ({@code BE DE 00 01} + element id 5, two zero bytes: playout delay 0), sealed in place by the transport
+ * cipher, and sent spread over {@value #PACING_SHARE_PERCENT}% of the frame interval, so a keyframe does not
+ * leave as one burst. Sender Reports (RFC 3550 §6.4.1) go out every {@link PublishSettings#senderReportIntervalMillis}.
+ *
+ * <p>{@link #start}, {@link #pause}, {@link #resume} and {@link #stop} send the matching Video (OP12, layer
+ * active or not) and Speaking (OP5, 2 = soundshare, or 0) announcements. After start and resume, frames are held
+ * back until a keyframe, so a viewer never starts on a delta frame. {@link #offer} may be called from any thread;
+ * it copies the unit into a bounded queue ({@value #QUEUE_FRAMES} frames, clankvox's depth) and returns false when
+ * the queue is full or the publisher is not playing.
+ */
+public final class VideoPublisher implements AutoCloseable {
+    static final int PACING_SHARE_PERCENT = 80;
+    static final int QUEUE_FRAMES = 90;
+    /** The RTP header extension element Discord clients put on video: id 5, playout delay, two zero bytes. */
+    static final int PLAYOUT_DELAY_ID = 5;
+
+    private record Queued(byte[] accessUnit, int timestamp, boolean explicitTimestamp) {
+    }
+
+    private final DiscordLeg leg;
+    private final LegStats stats;
+    private final PublishSettings settings;
+    private final FrameCrypto frameCrypto;
+    private final BlockingQueue<Queued> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
+    private final PacketPool pool = PacketPool.heap(2048, 1500);
+    private final List<PacketBuffer> packets = new ArrayList<>();
+    private final RtpExtensionWriter extensions = new RtpExtensionWriter();
+    private final Object lock = new Object();
+    private volatile PublishState state = PublishState.IDLE;
+    private volatile boolean waitForKeyframe = true;
+    private volatile boolean closed;
+    private volatile long keyframeRequests;
+    private Thread sender;
+    private H264Packetizer packetizer;
+    private int packetizerSsrc;
+    private byte[] sealed = new byte[256 << 10];
+    private int nextTimestamp = (int) (System.nanoTime() * 31);
+    private int lastTimestamp;
+    private long packetCount;
+    private long octetCount;
+    private long lastSenderReportNanos;
+    private final long[] nalOffsets = new long[64];
+    private final int[] nalLengths = new int[64];
+
+    VideoPublisher(DiscordLeg leg, LegStats stats, PublishSettings settings, FrameCrypto frameCrypto) {
+        this.leg = leg;
+        this.stats = stats;
+        this.settings = settings;
+        this.frameCrypto = frameCrypto;
+    }
+
+    public PublishState state() {
+        return state;
+    }
+
+    public PublishSettings settings() {
+        return settings;
+    }
+
+    /** PLI/FIR received from viewers (through the server); a source that can should make a keyframe. */
+    public long keyframeRequests() {
+        return keyframeRequests;
+    }
+
+    void onKeyframeRequest() {
+        keyframeRequests++;
+    }
+
+    /** Announces the stream (Video active, Speaking 2) and starts sending what {@link #offer} queues. */
+    public void start() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("closed");
+            }
+            waitForKeyframe = true;
+            setState(PublishState.PLAYING, "start");
+            if (sender == null) {
+                sender = Thread.ofPlatform().daemon().name("discord-publish-" + leg.config().serverId())
+                        .start(this::sendLoop);
+            }
+        }
+    }
+
+    /** Stops sending and announces the stream inactive (Speaking 0); queued frames are dropped. */
+    public void pause() {
+        synchronized (lock) {
+            if (state == PublishState.PLAYING) {
+                queue.clear();
+                setState(PublishState.PAUSED, "pause");
+            }
+        }
+    }
+
+    /** Announces the stream active again; sending restarts at the next keyframe. */
+    public void resume() {
+        synchronized (lock) {
+            if (state == PublishState.PAUSED) {
+                waitForKeyframe = true;
+                setState(PublishState.PLAYING, "resume");
+            }
+        }
+    }
+
+    /** Announces the stream gone (Video inactive, Speaking 0) and drops queued frames. */
+    public void stop() {
+        synchronized (lock) {
+            if (state != PublishState.IDLE) {
+                queue.clear();
+                setState(PublishState.IDLE, "stop");
+            }
+        }
+    }
+
+    private void setState(PublishState to, String reason) {
+        state = to;
+        leg.announcePublishing(to == PublishState.PLAYING);
+        leg.publishStateChanged(to, reason);
+    }
+
+    /**
+     * Queues one Annex-B access unit; its RTP timestamp is the previous one plus one frame interval at
+     * {@link PublishSettings#framesPerSecond}. Returns false (and counts it) when not playing or the queue is full.
+     */
+    public boolean offer(MemorySegment accessUnit, long offset, long length) {
+        return enqueue(accessUnit, offset, length, 0, false);
+    }
+
+    /** As {@link #offer(MemorySegment, long, long)} with the caller's 90 kHz RTP timestamp. */
+    public boolean offer(MemorySegment accessUnit, long offset, long length, int rtpTimestamp) {
+        return enqueue(accessUnit, offset, length, rtpTimestamp, true);
+    }
+
+    /** Queues an access unit given as a byte array. */
+    public boolean offer(byte[] accessUnit) {
+        return enqueue(MemorySegment.ofArray(accessUnit), 0, accessUnit.length, 0, false);
+    }
+
+    /**
+     * As {@link #offer(byte[])} but waits while the queue is full, for sources that produce faster than real time
+     * (a file): returns false when the publisher is not playing or the wait was interrupted.
+     */
+    public boolean put(byte[] accessUnit) throws InterruptedException {
+        if (state != PublishState.PLAYING || closed) {
+            return false;
+        }
+        queue.put(new Queued(accessUnit.clone(), 0, false));
+        return true;
+    }
+
+    private boolean enqueue(MemorySegment au, long offset, long length, int ts, boolean explicit) {
+        if (state != PublishState.PLAYING || closed || length <= 0 || length > (8 << 20)) {
+            stats.drop(LegStats.Drop.PUBLISH_QUEUE_FULL);
+            return false;
+        }
+        byte[] copy = au.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+        if (!queue.offer(new Queued(copy, ts, explicit))) {
+            stats.drop(LegStats.Drop.PUBLISH_QUEUE_FULL);
+            return false;
+        }
+        return true;
+    }
+
+    /** Frames waiting to be sent. */
+    public int queued() {
+        return queue.size();
+    }
+
+    private void sendLoop() {
+        long frameNanos = 1_000_000_000L / settings.framesPerSecond();
+        while (!closed) {
+            Queued q;
+            try {
+                q = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            maybeSendSenderReport();
+            if (q == null || state != PublishState.PLAYING) {
+                continue;
+            }
+            long started = System.nanoTime();
+            sendAccessUnit(q, frameNanos * PACING_SHARE_PERCENT / 100);
+            // the next frame starts no earlier than one frame interval after this one (real-time pacing)
+            long wait = frameNanos - (System.nanoTime() - started);
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+        }
+    }
+
+    private void sendAccessUnit(Queued q, long spreadNanos) {
+        byte[] au = q.accessUnit();
+        MemorySegment plain = MemorySegment.ofArray(au);
+        if (waitForKeyframe) {
+            if (!containsIdr(plain)) {
+                return;
+            }
+            waitForKeyframe = false;
+        }
+        int ssrc = leg.publishVideoSsrc();
+        MediaTransport transport = leg.transport();
+        if (ssrc == 0 || transport == null || leg.state() != LegState.READY) {
+            stats.drop(LegStats.Drop.PUBLISH_QUEUE_FULL);
+            waitForKeyframe = true; // whoever watches after the reconnect needs a keyframe first
+            return;
+        }
+        int need = frameCrypto.maxSealedSize(au.length);
+        if (sealed.length < need) {
+            sealed = new byte[Math.max(need, sealed.length * 2)];
+        }
+        int n = frameCrypto.seal(Codec.H264, plain, MemorySegment.ofArray(sealed));
+        if (n < 0) {
+            stats.drop(LegStats.Drop.FRAME_CRYPTO_FAILED);
+            return;
+        }
+        if (packetizer == null || packetizerSsrc != ssrc) {
+            packetizer = new H264Packetizer(pool, packets::add, GatewayCodec.H264_PT, ssrc,
+                    (int) (System.nanoTime() & 0xFFFF), settings.mtu())
+                    .aggregate(false)
+                    .headerExtensions(this::writeExtension, 8);
+            packetizerSsrc = ssrc;
+        }
+        int ts;
+        if (q.explicitTimestamp()) {
+            ts = q.timestamp();
+        } else {
+            ts = nextTimestamp;
+            nextTimestamp += 90_000 / settings.framesPerSecond();
+        }
+        packets.clear();
+        PayloadStatus st = packetizer.packetizeAnnexB(MemorySegment.ofArray(sealed), 0, n, ts);
+        if (st != PayloadStatus.OK) {
+            stats.drop(LegStats.Drop.PUBLISH_QUEUE_FULL);
+        }
+        int count = packets.size();
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            PacketBuffer p = packets.get(i);
+            if (i > 0 && count > 1) {
+                long due = start + spreadNanos * i / count;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            int len = p.length();
+            int r = transport.sealAndSendRtp(p.segment(), p.offset(), len, len + p.tailroom());
+            if (r > 0) {
+                stats.count(LegStats.Counter.PACKETS_SENT);
+                stats.add(LegStats.Counter.BYTES_SENT, r);
+                packetCount++;
+                octetCount += len - 12;
+            } else {
+                stats.count(LegStats.Counter.SEND_FAILURES);
+            }
+            p.release();
+        }
+        packets.clear();
+        lastTimestamp = ts;
+        stats.count(LegStats.Counter.FRAMES_SENT);
+    }
+
+    private int writeExtension(MemorySegment s, long packetOffset, int sequenceNumber) {
+        extensions.begin(s, packetOffset, false);
+        long at = extensions.add(PLAYOUT_DELAY_ID, 2);
+        Bytes.put16(s, at, 0);
+        return extensions.finish();
+    }
+
+    private boolean containsIdr(MemorySegment au) {
+        int n = AnnexB.split(au, 0, au.byteSize(), nalOffsets, nalLengths);
+        for (int i = 0; i < n; i++) {
+            if (H264.type(Bytes.u8(au, nalOffsets[i])) == H264.IDR_SLICE) {
+                return true;
+            }
+        }
+        return n < 0; // more NAL units than we look at: let it through rather than stall
+    }
+
+    private void maybeSendSenderReport() {
+        long now = System.nanoTime();
+        if (packetCount == 0 || now - lastSenderReportNanos < settings.senderReportIntervalMillis() * 1_000_000L) {
+            return;
+        }
+        MediaTransport transport = leg.transport();
+        int ssrc = packetizerSsrc;
+        if (transport == null || ssrc == 0) {
+            return;
+        }
+        lastSenderReportNanos = now;
+        long ntp = ntpNow();
+        int rtp = lastTimestamp;
+        long pc = packetCount;
+        long oc = octetCount;
+        if (transport.sealAndSendRtcp((s, o) -> RtcpSenderReport.write(s, o, ssrc, ntp, rtp, pc, oc)) > 0) {
+            stats.count(LegStats.Counter.SENDER_REPORTS_SENT);
+        }
+    }
+
+    /** Wall-clock time as a 64-bit NTP timestamp (RFC 3550 §4: seconds since 1900 in the high word). */
+    static long ntpNow() {
+        long ms = System.currentTimeMillis();
+        long seconds = ms / 1000 + 2_208_988_800L;
+        long fraction = ((ms % 1000) << 32) / 1000;
+        return seconds << 32 | fraction;
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (lock) {
+            closed = true;
+            t = sender;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        queue.clear();
+        pool.close();
+    }
+}

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Every command a control plane sends, by its wire name (the {@code type} field), and whether this media plane
- * carries it out. The audio and music commands are recognised and validated but answered with {@code
- * unsupported_command}: this media plane does not mix or capture audio yet.
+ * carries it out. The audio and music commands, and the audio visualizer publish, are recognised and validated but
+ * answered with {@code unsupported_command}: this media plane does not mix, render or capture audio yet.
  */
 public enum CommandType {
     JOIN("join", Area.CONNECTION),
@@ -30,7 +30,8 @@ public enum CommandType {
     MUSIC_RESUME("music_resume", Area.MUSIC),
     MUSIC_SET_GAIN("music_set_gain", Area.MUSIC),
     STREAM_PUBLISH_PLAY("stream_publish_play", Area.STREAM_PUBLISH),
-    STREAM_PUBLISH_PLAY_VISUALIZER("stream_publish_play_visualizer", Area.STREAM_PUBLISH),
+    STREAM_PUBLISH_PLAY_VISUALIZER("stream_publish_play_visualizer", Area.STREAM_PUBLISH,
+            "rendering audio as video needs the audio pipeline, which this media plane does not have yet"),
     STREAM_PUBLISH_BROWSER_START("stream_publish_browser_start", Area.STREAM_PUBLISH),
     STREAM_PUBLISH_BROWSER_FRAME("stream_publish_browser_frame", Area.STREAM_PUBLISH),
     STREAM_PUBLISH_STOP("stream_publish_stop", Area.STREAM_PUBLISH),
@@ -40,12 +41,9 @@ public enum CommandType {
 
     /** What part of the media plane a command drives. */
     public enum Area {
-        CONNECTION, STREAM_WATCH, STREAM_PUBLISH, VIDEO, AUDIO, MUSIC, LIFECYCLE;
-
-        public boolean supported() {
-            return this != AUDIO && this != MUSIC;
-        }
+        CONNECTION, STREAM_WATCH, STREAM_PUBLISH, VIDEO, AUDIO, MUSIC, LIFECYCLE
     }
+
 
     private static final Map<String, CommandType> BY_WIRE = new HashMap<>();
 
@@ -57,10 +55,17 @@ public enum CommandType {
 
     private final String wireName;
     private final Area area;
+    private final String unsupportedBecause;
 
     CommandType(String wireName, Area area) {
+        this(wireName, area, area == Area.AUDIO || area == Area.MUSIC
+                ? "this media plane has no audio or music pipeline yet" : null);
+    }
+
+    CommandType(String wireName, Area area, String unsupportedBecause) {
         this.wireName = wireName;
         this.area = area;
+        this.unsupportedBecause = unsupportedBecause;
     }
 
     public String wireName() {
@@ -72,7 +77,12 @@ public enum CommandType {
     }
 
     public boolean supported() {
-        return area.supported();
+        return unsupportedBecause == null;
+    }
+
+    /** Why an unsupported command is answered with {@code unsupported_command}; empty for supported ones. */
+    public Optional<String> unsupportedBecause() {
+        return Optional.ofNullable(unsupportedBecause);
     }
 
     public static Optional<CommandType> fromWireName(String wireName) {

@@ -192,7 +192,8 @@ public final class IpcDaemon {
         if (!command.type().supported()) {
             inputCounters.unsupported.incrementAndGet();
             writer.emit(new Event.Error(ErrorCode.UNSUPPORTED_COMMAND, "command \"" + command.type().wireName()
-                    + "\" is not supported by this media plane (no audio or music yet)", null, command.type().wireName()));
+                    + "\" is not supported: " + command.type().unsupportedBecause().orElseThrow(), null,
+                    command.type().wireName()));
             return;
         }
         switch (command) {
@@ -205,9 +206,7 @@ public final class IpcDaemon {
             case Command.StreamPublishDisconnect d -> backend.disconnect(TransportRole.STREAM_PUBLISH, d.reason());
             case Command.SubscribeUserVideo s -> backend.subscribeVideo(s);
             case Command.UnsubscribeUserVideo u -> backend.unsubscribeVideo(u.userId());
-            case Command.StreamPublishPlay p -> backend.publishUrl(p.url(), p.resolvedDirectUrl(), null);
-            case Command.StreamPublishPlayVisualizer p ->
-                    backend.publishUrl(p.url(), p.resolvedDirectUrl(), p.visualizerMode());
+            case Command.StreamPublishPlay p -> backend.publishUrl(p.url(), p.resolvedDirectUrl());
             case Command.StreamPublishBrowserStart s -> backend.publishFramesStart(s.mimeType());
             case Command.StreamPublishBrowserFrame f -> backend.publishFrame(Base64.getDecoder().decode(f.frameBase64()),
                     f.capturedAtMs());
@@ -225,6 +224,7 @@ public final class IpcDaemon {
             case Command.MusicPause a -> throw unreachable(a);
             case Command.MusicResume a -> throw unreachable(a);
             case Command.MusicSetGain a -> throw unreachable(a);
+            case Command.StreamPublishPlayVisualizer a -> throw unreachable(a);
         }
     }
 

@@ -18,8 +18,11 @@ public interface MediaBackend extends AutoCloseable {
 
     void unsubscribeVideo(String userId);
 
-    /** Starts publishing a URL (through FFmpeg) on the {@code stream_publish} leg; {@code visualizerMode} may be null. */
-    void publishUrl(String url, boolean resolvedDirectUrl, String visualizerMode);
+    /**
+     * Publishes a URL's video (through FFmpeg; a page URL is first resolved by yt-dlp when {@code resolvedDirectUrl}
+     * is false) on the {@code stream_publish} leg, as soon as that leg is ready.
+     */
+    void publishUrl(String url, boolean resolvedDirectUrl);
 
     /** Starts publishing PNG frames that {@link #publishFrame} then pushes. */
     void publishFramesStart(String mimeType);

@@ -288,9 +288,10 @@ class CommandParserTest {
     }
 
     @Test
-    void supportedAreExactlyTheConnectionGoLiveVideoAndLifecycleCommands() {
+    void unsupportedAreExactlyTheAudioMusicAndVisualizerCommands() {
         assertThat(Arrays.stream(CommandType.values()).filter(t -> !t.supported()).map(CommandType::wireName))
                 .containsExactlyInAnyOrder("audio", "stop_playback", "stop_tts_playback", "subscribe_user",
-                        "unsubscribe_user", "music_play", "music_stop", "music_pause", "music_resume", "music_set_gain");
+                        "unsubscribe_user", "music_play", "music_stop", "music_pause", "music_resume", "music_set_gain",
+                        "stream_publish_play_visualizer");
     }
 }

@@ -41,8 +41,8 @@ final class RecordingBackend implements MediaBackend {
     }
 
     @Override
-    public void publishUrl(String url, boolean resolvedDirectUrl, String visualizerMode) {
-        calls.add("publishUrl " + url + " " + resolvedDirectUrl + " " + visualizerMode);
+    public void publishUrl(String url, boolean resolvedDirectUrl) {
+        calls.add("publishUrl " + url + " " + resolvedDirectUrl);
     }
 
     @Override

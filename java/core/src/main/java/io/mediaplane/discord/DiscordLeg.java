@@ -308,8 +308,6 @@ public final class DiscordLeg implements AutoCloseable {
                     if (err != null) {
                         error(LegError.CONNECT_FAILED, String.valueOf(err.getCause() != null ? err.getCause() : err));
                         connectionLost(1006, "connect failed");
-                    } else {
-                        socket = ws;
                     }
                 }));
     }
@@ -322,6 +320,19 @@ public final class DiscordLeg implements AutoCloseable {
 
         SocketListener(int gen) {
             this.gen = gen;
+        }
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            // runs before any onText, so the socket is known on the gateway thread before Hello is handled
+            onGateway(() -> {
+                if (gen == generation) {
+                    socket = ws;
+                } else {
+                    ws.abort();
+                }
+            });
+            ws.request(1);
         }
 
         @Override
@@ -607,7 +618,10 @@ public final class DiscordLeg implements AutoCloseable {
             return; // an echo of our own announcement
         }
         List<VideoStreamDescriptor> streams = v.streams();
-        boolean active = v.videoSsrc() != 0 || streams.stream().anyMatch(VideoStreamDescriptor::active);
+        // layers, when listed, say it (clankvox and Discord-video-stream keep the SSRCs and clear "active");
+        // otherwise video_ssrc 0 clears (userdoccers)
+        boolean active = streams.isEmpty() ? v.videoSsrc() != 0
+                : streams.stream().anyMatch(VideoStreamDescriptor::active);
         if (!active) {
             endVideo(v.userId());
             return;

@@ -26,6 +26,7 @@ public final class GatewayCodec {
     public static final int MAX_MESSAGE_CHARS = 1 << 20;
 
     static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     static {

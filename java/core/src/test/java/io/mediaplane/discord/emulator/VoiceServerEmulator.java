@@ -1,0 +1,611 @@
+package io.mediaplane.discord.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mediaplane.buffer.Bytes;
+import io.mediaplane.crypto.DiscordAeadMode;
+import io.mediaplane.crypto.DiscordTransportCipher;
+import io.mediaplane.discord.IpDiscovery;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The server side of Discord's voice protocol, for tests: a voice gateway (v8 messages: Hello, Ready, Session
+ * Description, Heartbeat ACK, Resumed, Speaking, Video, Clients Connect/Disconnect) over {@link WebSocketServer}
+ * and one UDP socket per session (IP discovery, keepalive echo, {@code aead_*_rtpsize} transport crypto).
+ *
+ * <p>Sessions that identify with the same {@code server_id} share a room. RTP from one session is opened with its
+ * key, given the SSRC the receiving session knows it by (each session has its own SSRC namespace, as each Discord
+ * connection does) and sealed again with the receiver's key; Video announcements are relayed with the same
+ * mapping and the sender's {@code user_id}; PLI/FIR go back to the sender with the SSRC mapped back.
+ *
+ * <p>Faults on demand: {@link #closeGateway} (a close code), {@link #crashGateway} (TCP drop, no close frame),
+ * {@link #blackholeUdp} (the UDP path drops everything for a while, keepalive echoes included).
+ */
+public final class VoiceServerEmulator implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** What a session received, for assertions. */
+    public record Received(int op, JsonNode d) {
+    }
+
+    private final WebSocketServer ws;
+    private final List<String> modes;
+    private final long heartbeatIntervalMs;
+    private final List<Session> sessions = new CopyOnWriteArrayList<>();
+    private final AtomicInteger nextSsrc = new AtomicInteger(1000);
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicLong relayedPackets = new AtomicLong();
+    private final AtomicLong keyframeRequestsForwarded = new AtomicLong();
+
+    private VoiceServerEmulator(List<String> modes, long heartbeatIntervalMs, SSLContext tls) throws IOException {
+        this.modes = List.copyOf(modes);
+        this.heartbeatIntervalMs = heartbeatIntervalMs;
+        this.ws = new WebSocketServer(new Gateway(), tls);
+    }
+
+    /** An emulator offering both rtpsize modes, heartbeat interval 1 s, plain ws://. */
+    public static VoiceServerEmulator start() throws IOException {
+        return start(List.of(DiscordAeadMode.AES256_GCM_RTPSIZE.wireName(),
+                DiscordAeadMode.XCHACHA20_POLY1305_RTPSIZE.wireName()), 1000, null);
+    }
+
+    public static VoiceServerEmulator start(List<String> modes, long heartbeatIntervalMs, SSLContext tls)
+            throws IOException {
+        return new VoiceServerEmulator(modes, heartbeatIntervalMs, tls);
+    }
+
+    /** The endpoint for a Java leg ({@code ws://127.0.0.1:port}). */
+    public String endpoint() {
+        return "ws://127.0.0.1:" + ws.port();
+    }
+
+    /** {@code 127.0.0.1:port}, the form Discord hands out (clients prepend wss://). */
+    public String hostPort() {
+        return "127.0.0.1:" + ws.port();
+    }
+
+    public List<Received> received() {
+        return received;
+    }
+
+    public List<Received> received(int op) {
+        return received.stream().filter(r -> r.op() == op).toList();
+    }
+
+    public long relayedPackets() {
+        return relayedPackets.get();
+    }
+
+    public long keyframeRequestsForwarded() {
+        return keyframeRequestsForwarded.get();
+    }
+
+    /** The current session of {@code userId} in room {@code serverId}, or null. */
+    public Session session(String serverId, long userId) {
+        for (Session s : sessions) {
+            if (s.serverId.equals(serverId) && s.userId == userId) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Closes the gateway WebSocket of that session with {@code code}. */
+    public void closeGateway(String serverId, long userId, int code) {
+        Session s = session(serverId, userId);
+        if (s != null && s.connection != null) {
+            s.connection.close(code, "emulator");
+        }
+    }
+
+    /** Drops the TCP connection of that session without a close frame (the client sees 1006). */
+    public void crashGateway(String serverId, long userId) {
+        Session s = session(serverId, userId);
+        if (s != null && s.connection != null) {
+            s.connection.abort();
+        }
+    }
+
+    /** Drops every datagram to and from that session for {@code duration}. */
+    public void blackholeUdp(String serverId, long userId, Duration duration) {
+        Session s = session(serverId, userId);
+        if (s != null) {
+            s.blackholeUntil = System.nanoTime() + duration.toNanos();
+        }
+    }
+
+    @Override
+    public void close() {
+        ws.close();
+        sessions.forEach(Session::close);
+        sessions.clear();
+    }
+
+    /** One identified connection: its ids, SSRCs, UDP socket, transport key and what it received. */
+    public final class Session {
+        final String serverId;
+        final String sessionId;
+        final long userId;
+        final int ssrc;
+        final int videoSsrc;
+        final int rtxSsrc;
+        final DatagramSocket udp;
+        final Thread udpThread;
+        final Map<Long, Integer> mapped = new ConcurrentHashMap<>(); // (sender session id << 32 | ssrc) → ssrc here
+        final Map<Integer, long[]> reverse = new ConcurrentHashMap<>(); // ssrc here → {sender index, ssrc}
+        final List<byte[]> audioPayloads = new CopyOnWriteArrayList<>();
+        final AtomicLong rtpReceived = new AtomicLong();
+        final AtomicLong seq = new AtomicLong();
+        final int index;
+        volatile WebSocketServer.Connection connection;
+        volatile InetSocketAddress peer;
+        volatile DiscordTransportCipher cipher;
+        volatile String mode;
+        volatile ObjectNode video; // the session's last Video announcement
+        volatile long blackholeUntil;
+        volatile boolean closed;
+
+        Session(String serverId, String sessionId, long userId, WebSocketServer.Connection c) throws IOException {
+            this.serverId = serverId;
+            this.sessionId = sessionId;
+            this.userId = userId;
+            this.connection = c;
+            this.index = nextSsrc.getAndIncrement();
+            this.ssrc = nextSsrc.getAndAdd(3);
+            this.videoSsrc = ssrc + 1;
+            this.rtxSsrc = ssrc + 2;
+            this.udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            udp.setSoTimeout(200);
+            this.udpThread = Thread.ofPlatform().daemon().name("emulator-udp-" + userId).start(this::udpLoop);
+        }
+
+        public int ssrc() {
+            return ssrc;
+        }
+
+        public int videoSsrc() {
+            return videoSsrc;
+        }
+
+        public long rtpReceived() {
+            return rtpReceived.get();
+        }
+
+        /** Opus payloads this session sent, decrypted. */
+        public List<byte[]> audioPayloads() {
+            return audioPayloads;
+        }
+
+        public String mode() {
+            return mode;
+        }
+
+        int map(Session sender, int senderSsrc) {
+            long key = (long) sender.index << 32 | (senderSsrc & 0xFFFFFFFFL);
+            return mapped.computeIfAbsent(key, k -> {
+                int m = nextSsrc.getAndIncrement() * 7 + 100_000;
+                reverse.put(m, new long[] {sender.index, senderSsrc});
+                return m;
+            });
+        }
+
+        void send(VoiceOp op, JsonNode d) {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("op", op.code);
+            root.set("d", d);
+            root.put("seq", seq.incrementAndGet());
+            WebSocketServer.Connection c = connection;
+            if (c != null) {
+                c.sendText(root.toString());
+            }
+        }
+
+        boolean blackholed() {
+            return System.nanoTime() - blackholeUntil < 0;
+        }
+
+        private void udpLoop() {
+            byte[] buf = new byte[2048];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            while (!closed) {
+                try {
+                    p.setLength(buf.length);
+                    udp.receive(p);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                } catch (IOException e) {
+                    return;
+                }
+                if (blackholed()) {
+                    continue;
+                }
+                onDatagram(p);
+            }
+        }
+
+        private void onDatagram(DatagramPacket p) {
+            int len = p.getLength();
+            MemorySegment s = MemorySegment.ofArray(java.util.Arrays.copyOf(p.getData(), len + 64));
+            InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
+            if (IpDiscovery.isRequest(s, 0, len) && IpDiscovery.ssrc(s, 0) == ssrc) {
+                peer = from;
+                IpDiscovery.writeResponse(s, 0, ssrc, from);
+                sendRaw(s, IpDiscovery.LENGTH, from);
+                return;
+            }
+            if (len == 8) { // keepalive: echoed, as Discord's servers do
+                peer = from;
+                sendRaw(s, 8, from);
+                return;
+            }
+            DiscordTransportCipher c = cipher;
+            if (c == null || len < 12 || Bytes.u8(s, 0) >>> 6 != 2) {
+                return;
+            }
+            peer = from;
+            int b1 = Bytes.u8(s, 1);
+            if (b1 >= 200 && b1 <= 206) {
+                onRtcp(c, s, len, b1);
+                return;
+            }
+            int n;
+            synchronized (c) {
+                n = c.openRtp(s, 0, len);
+            }
+            if (n < 0) {
+                return;
+            }
+            rtpReceived.incrementAndGet();
+            int pt = b1 & 0x7F;
+            if (pt == 120) {
+                int header = 12 + 4 * (Bytes.u8(s, 0) & 0x0F);
+                if ((Bytes.u8(s, 0) & 0x10) != 0) {
+                    header += 4 + 4 * Bytes.u16(s, header + 2);
+                }
+                if (header <= n) {
+                    audioPayloads.add(s.asSlice(header, n - header).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                }
+            }
+            int senderSsrc = Bytes.i32(s, 8);
+            for (Session r : sessions) {
+                if (r == this || !r.serverId.equals(serverId)) {
+                    continue;
+                }
+                r.relay(this, senderSsrc, s, n);
+            }
+        }
+
+        private void relay(Session sender, int senderSsrc, MemorySegment plain, int length) {
+            DiscordTransportCipher c = cipher;
+            InetSocketAddress to = peer;
+            if (c == null || to == null || blackholed() || closed) {
+                return;
+            }
+            MemorySegment copy = MemorySegment.ofArray(new byte[length + 64]);
+            MemorySegment.copy(plain, 0, copy, 0, length);
+            Bytes.put32(copy, 8, map(sender, senderSsrc));
+            int n;
+            synchronized (c) {
+                n = c.sealRtp(copy, 0, length, length + 64);
+            }
+            if (n > 0) {
+                sendRaw(copy, n, to);
+                relayedPackets.incrementAndGet();
+            }
+        }
+
+        private void onRtcp(DiscordTransportCipher c, MemorySegment s, int len, int pt) {
+            int n;
+            synchronized (c) {
+                n = c.openRtcp(s, 0, len);
+            }
+            if (n < 12 || pt != 206) {
+                return;
+            }
+            int fmt = Bytes.u8(s, 0) & 0x1F;
+            long mediaAt = fmt == 4 ? 12 : 8; // FIR names the SSRC in its FCI (RFC 5104 §4.3.1)
+            if (mediaAt + 4 > n) {
+                return;
+            }
+            long[] origin = reverse.get(Bytes.i32(s, mediaAt));
+            if (origin == null) {
+                return;
+            }
+            for (Session target : sessions) {
+                if (target.index == origin[0]) {
+                    Bytes.put32(s, mediaAt, origin[1]);
+                    DiscordTransportCipher tc = target.cipher;
+                    InetSocketAddress to = target.peer;
+                    if (tc == null || to == null || target.blackholed()) {
+                        return;
+                    }
+                    MemorySegment copy = MemorySegment.ofArray(new byte[n + 64]);
+                    MemorySegment.copy(s, 0, copy, 0, n);
+                    int m;
+                    synchronized (tc) {
+                        m = tc.sealRtcp(copy, 0, n, n + 64);
+                    }
+                    if (m > 0) {
+                        target.sendRaw(copy, m, to);
+                        keyframeRequestsForwarded.incrementAndGet();
+                    }
+                    return;
+                }
+            }
+        }
+
+        void sendRaw(MemorySegment s, int length, InetSocketAddress to) {
+            if (blackholed()) {
+                return;
+            }
+            byte[] b = s.asSlice(0, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            try {
+                udp.send(new DatagramPacket(b, b.length, to));
+            } catch (IOException e) {
+                // the client went away
+            }
+        }
+
+        void close() {
+            closed = true;
+            udp.close();
+            try {
+                udpThread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The server-side opcodes the emulator sends. */
+    enum VoiceOp {
+        READY(2), SESSION_DESCRIPTION(4), SPEAKING(5), HEARTBEAT_ACK(6), HELLO(8), RESUMED(9), CLIENTS_CONNECT(11),
+        VIDEO(12), CLIENT_DISCONNECT(13);
+
+        final int code;
+
+        VoiceOp(int code) {
+            this.code = code;
+        }
+    }
+
+    private final class Gateway implements WebSocketServer.Handler {
+        @Override
+        public void onOpen(WebSocketServer.Connection c) {
+            ObjectNode hello = JSON.createObjectNode();
+            hello.put("heartbeat_interval", heartbeatIntervalMs);
+            ObjectNode root = JSON.createObjectNode();
+            root.put("op", 8);
+            root.set("d", hello);
+            c.sendText(root.toString());
+        }
+
+        @Override
+        public void onText(WebSocketServer.Connection c, String text) {
+            JsonNode msg;
+            try {
+                msg = JSON.readTree(text);
+            } catch (IOException e) {
+                c.close(4002, "decode");
+                return;
+            }
+            int op = msg.path("op").asInt(-1);
+            JsonNode d = msg.path("d");
+            received.add(new Received(op, d));
+            synchronized (VoiceServerEmulator.this) {
+                Session s = (Session) c.attachment;
+                switch (op) {
+                    case 0 -> identify(c, d);
+                    case 1 -> selectProtocol(c, s, d);
+                    case 3 -> {
+                        ObjectNode ack = JSON.createObjectNode();
+                        ack.set("t", d.path("t"));
+                        ObjectNode root = JSON.createObjectNode();
+                        root.put("op", 6);
+                        root.set("d", ack);
+                        c.sendText(root.toString());
+                    }
+                    case 5 -> speaking(s, d);
+                    case 7 -> resume(c, d);
+                    case 12 -> video(s, d);
+                    default -> {
+                        // 15 sink wants and others: recorded only
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void onBinary(WebSocketServer.Connection c, byte[] data) {
+            received.add(new Received(data.length > 0 ? data[0] & 0xFF : -1, null));
+        }
+
+        @Override
+        public void onClose(WebSocketServer.Connection c, int code) {
+            Session s = (Session) c.attachment;
+            if (s != null && s.connection == c) {
+                s.connection = null; // kept for Resume
+            }
+        }
+
+        private void identify(WebSocketServer.Connection c, JsonNode d) {
+            String serverId = d.path("server_id").asText(null);
+            String sessionId = d.path("session_id").asText(null);
+            String token = d.path("token").asText(null);
+            long userId;
+            try {
+                userId = Long.parseUnsignedLong(d.path("user_id").asText(""));
+            } catch (NumberFormatException e) {
+                c.close(4002, "user_id");
+                return;
+            }
+            if (serverId == null || sessionId == null || token == null || token.isEmpty()) {
+                c.close(4004, "authentication failed");
+                return;
+            }
+            if (c.query().contains("v=9") && !d.hasNonNull("channel_id")) {
+                c.close(4020, "channel_id required on v9");
+                return;
+            }
+            Session old = session(serverId, userId);
+            if (old != null) {
+                sessions.remove(old);
+                old.close();
+            }
+            Session s;
+            try {
+                s = new Session(serverId, sessionId, userId, c);
+            } catch (IOException e) {
+                c.close(4000, "udp");
+                return;
+            }
+            c.attachment = s;
+            sessions.add(s);
+            ObjectNode ready = JSON.createObjectNode();
+            ready.put("ssrc", s.ssrc);
+            ready.put("ip", "127.0.0.1");
+            ready.put("port", s.udp.getLocalPort());
+            ArrayNode m = ready.putArray("modes");
+            modes.forEach(m::add);
+            ready.putArray("experiments");
+            ArrayNode streams = ready.putArray("streams");
+            ObjectNode st = streams.addObject();
+            st.put("type", "video");
+            st.put("rid", "100");
+            st.put("ssrc", s.videoSsrc);
+            st.put("rtx_ssrc", s.rtxSsrc);
+            st.put("quality", 100);
+            st.put("active", false);
+            s.send(VoiceOp.READY, ready);
+            // everyone else in the room learns about the newcomer, and the newcomer about everyone
+            ObjectNode others = JSON.createObjectNode();
+            ArrayNode ids = others.putArray("user_ids");
+            for (Session o : sessions) {
+                if (o != s && o.serverId.equals(serverId)) {
+                    ids.add(Long.toUnsignedString(o.userId));
+                    ObjectNode one = JSON.createObjectNode();
+                    one.putArray("user_ids").add(Long.toUnsignedString(userId));
+                    o.send(VoiceOp.CLIENTS_CONNECT, one);
+                }
+            }
+            if (!ids.isEmpty()) {
+                s.send(VoiceOp.CLIENTS_CONNECT, others);
+            }
+        }
+
+        private void selectProtocol(WebSocketServer.Connection c, Session s, JsonNode d) {
+            if (s == null) {
+                c.close(4003, "not authenticated");
+                return;
+            }
+            String mode = d.path("data").path("mode").asText("");
+            if (!modes.contains(mode) || !"udp".equals(d.path("protocol").asText())) {
+                c.close(4016, "unknown encryption mode");
+                return;
+            }
+            byte[] key = new byte[32];
+            RANDOM.nextBytes(key);
+            ObjectNode sd = JSON.createObjectNode();
+            sd.put("mode", mode);
+            ArrayNode k = sd.putArray("secret_key");
+            for (byte b : key) {
+                k.add(b & 0xFF);
+            }
+            sd.put("dave_protocol_version", 0);
+            sd.put("video_codec", "H264");
+            sd.put("audio_codec", "opus");
+            sd.put("media_session_id", Long.toHexString(RANDOM.nextLong()));
+            s.mode = mode;
+            s.cipher = DiscordTransportCipher.builder(DiscordAeadMode.of(mode), key).build();
+            s.send(VoiceOp.SESSION_DESCRIPTION, sd);
+            // announce the video already flowing in the room
+            for (Session o : sessions) {
+                if (o != s && o.serverId.equals(s.serverId) && o.video != null) {
+                    s.send(VoiceOp.VIDEO, relayedVideo(o, s));
+                }
+            }
+        }
+
+        private void resume(WebSocketServer.Connection c, JsonNode d) {
+            String serverId = d.path("server_id").asText("");
+            String sessionId = d.path("session_id").asText("");
+            for (Session s : sessions) {
+                if (s.serverId.equals(serverId) && s.sessionId.equals(sessionId)
+                        && (s.connection == null || !s.connection.isOpen())) {
+                    s.connection = c;
+                    c.attachment = s;
+                    s.send(VoiceOp.RESUMED, JSON.nullNode());
+                    return;
+                }
+            }
+            c.close(4006, "session no longer valid");
+        }
+
+        private void speaking(Session s, JsonNode d) {
+            if (s == null) {
+                return;
+            }
+            for (Session o : sessions) {
+                if (o != s && o.serverId.equals(s.serverId)) {
+                    ObjectNode sp = JSON.createObjectNode();
+                    sp.put("user_id", Long.toUnsignedString(s.userId));
+                    sp.put("ssrc", Integer.toUnsignedLong(o.map(s, s.ssrc)));
+                    sp.put("speaking", d.path("speaking").asInt(0));
+                    o.send(VoiceOp.SPEAKING, sp);
+                }
+            }
+        }
+
+        private void video(Session s, JsonNode d) {
+            if (s == null || !d.isObject()) {
+                return;
+            }
+            s.video = (ObjectNode) d.deepCopy();
+            for (Session o : sessions) {
+                if (o != s && o.serverId.equals(s.serverId) && o.cipher != null) {
+                    o.send(VoiceOp.VIDEO, relayedVideo(s, o));
+                }
+            }
+        }
+
+        /** {@code sender}'s announcement as {@code receiver} sees it: its user id, SSRCs in its namespace. */
+        private ObjectNode relayedVideo(Session sender, Session receiver) {
+            ObjectNode v = sender.video.deepCopy();
+            v.put("user_id", Long.toUnsignedString(sender.userId));
+            v.remove("rtx_ssrc");
+            v.put("audio_ssrc", Integer.toUnsignedLong(receiver.map(sender, sender.ssrc)));
+            long video = v.path("video_ssrc").asLong(0);
+            v.put("video_ssrc", video == 0 ? 0 : Integer.toUnsignedLong(receiver.map(sender, (int) video)));
+            for (JsonNode st : v.path("streams")) {
+                ObjectNode o = (ObjectNode) st;
+                long ssrc = o.path("ssrc").asLong(0);
+                long rtx = o.path("rtx_ssrc").asLong(0);
+                if (ssrc != 0) {
+                    o.put("ssrc", Integer.toUnsignedLong(receiver.map(sender, (int) ssrc)));
+                }
+                if (rtx != 0) {
+                    o.put("rtx_ssrc", Integer.toUnsignedLong(receiver.map(sender, (int) rtx)));
+                }
+            }
+            return v;
+        }
+    }
+}

@@ -30,6 +30,9 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
     /** Stops the source and every thread and process it started. */
     void close();
 
+    /** Access units handed to the publisher so far. */
+    long produced();
+
     /** Turns a page URL (a video site) into a media URL FFmpeg can read. */
     @FunctionalInterface
     interface Resolver {
@@ -76,7 +79,7 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
         private final String url;
         private final boolean resolvedDirectUrl;
         private final Resolver resolver;
-        private FfmpegH264Source source;
+        private volatile FfmpegH264Source source;
         private Thread watcher;
         private volatile boolean closed;
 
@@ -109,6 +112,12 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
         }
 
         @Override
+        public long produced() {
+            FfmpegH264Source s = source;
+            return s == null ? 0 : s.accessUnits();
+        }
+
+        @Override
         public void close() {
             closed = true;
             if (source != null) {
@@ -132,6 +141,7 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
 
         private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
         private final AtomicLong dropped = new AtomicLong();
+        private final AtomicLong produced = new AtomicLong();
         private Process process;
         private Thread writer;
         private Thread reader;
@@ -141,7 +151,9 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
         static List<String> command(DiscordLeg leg) {
             List<String> cmd = new ArrayList<>(FfmpegH264Source.command("ffmpeg", "pipe:0", leg.publisher().settings(), false));
             int input = cmd.indexOf("-i");
-            cmd.addAll(input, List.of("-f", "image2pipe", "-c:v", "png", "-use_wallclock_as_timestamps", "1"));
+            // no probing ahead: FFmpeg would otherwise hold the first frames until it has read 5 MB or 5 s of them
+            cmd.addAll(input, List.of("-probesize", "32", "-analyzeduration", "0", "-fflags", "nobuffer",
+                    "-f", "image2pipe", "-c:v", "png", "-use_wallclock_as_timestamps", "1"));
             cmd.remove("-nostdin"); // the frames come on stdin
             return cmd;
         }
@@ -176,7 +188,11 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
                     }
                 }
             });
-            AccessUnitSplitter splitter = new AccessUnitSplitter(publisher::offer, 8 << 20);
+            AccessUnitSplitter splitter = new AccessUnitSplitter(au -> {
+                if (publisher.offer(au)) {
+                    produced.incrementAndGet();
+                }
+            }, 8 << 20);
             reader = Thread.ofPlatform().daemon().name("mediaplane-ipc-png-reader").start(() -> {
                 byte[] chunk = new byte[64 << 10];
                 try (InputStream out = p.getInputStream()) {
@@ -217,6 +233,11 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
 
         long dropped() {
             return dropped.get();
+        }
+
+        @Override
+        public long produced() {
+            return produced.get();
         }
     }
 

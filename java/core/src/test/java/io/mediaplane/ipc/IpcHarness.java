@@ -97,9 +97,9 @@ final class IpcHarness implements AutoCloseable {
         throw new AssertionError("no " + type + " event from the daemon within " + WAIT);
     }
 
-    /** Frames already received, without waiting. */
-    Frames.Frame poll() {
-        return frames.poll();
+    /** The next frame within {@code wait}, or null. */
+    Frames.Frame poll(Duration wait) throws InterruptedException {
+        return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Closes stdin (end of input) and waits for the daemon to stop. */

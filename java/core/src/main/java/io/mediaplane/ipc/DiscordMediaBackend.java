@@ -29,8 +29,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The {@link MediaBackend} over real Discord legs ({@link DiscordLeg}): one leg per {@link TransportRole}, leg
- * events turned into clankvox's events, video frames of subscribed users forwarded as {@code user_video_frame}, and
- * publishing through FFmpeg ({@link FfmpegH264Source}) or pushed PNG frames ({@link PngFramePublisher}).
+ * events turned into clankvox's events, video of subscribed users decoded into {@code decoded_video_frame} JPEGs
+ * ({@link ScreenWatch}) or, when asked, forwarded encoded as {@code user_video_frame}, and publishing through FFmpeg
+ * ({@link FfmpegH264Source}) from a URL or from pushed PNG frames ({@link PublishSource}).
  *
  * <p>Threads: commands arrive on the daemon's command thread; leg events on each leg's gateway and UDP threads.
  * Publish work (process starts, a yt-dlp lookup) runs on one publish thread, in command order, so neither the
@@ -43,6 +44,8 @@ public final class DiscordMediaBackend implements MediaBackend {
     private final UnaryOperator<LegConfig.Builder> configure;
     private final Map<TransportRole, DiscordLeg> legs = new EnumMap<>(TransportRole.class); // guarded by this
     private final Map<String, Command.SubscribeUserVideo> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, ScreenWatch> screenWatches = new ConcurrentHashMap<>();
+    private final boolean decodeVideo;
     private final Map<Long, VideoState> videoStates = new ConcurrentHashMap<>();
     private final ScheduledExecutorService publishThread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("mediaplane-ipc-publish").factory());
@@ -53,21 +56,25 @@ public final class DiscordMediaBackend implements MediaBackend {
     private PublishSource active;
 
     /**
-     * @param events    where events go
-     * @param configure adjusts each leg's configuration before it connects (gateway version, timeouts, DAVE)
+     * @param events      where events go
+     * @param configure   adjusts each leg's configuration before it connects (gateway version, timeouts, DAVE)
+     * @param decodeVideo true: subscribed users' video becomes {@code decoded_video_frame} JPEGs (clankvox's H264
+     *                    behaviour, here for VP8 too); false: their encoded frames go out as {@code user_video_frame}
      */
-    public DiscordMediaBackend(Consumer<Event> events, UnaryOperator<LegConfig.Builder> configure) {
-        this(events, configure, PublishSource.Resolver.YT_DLP);
+    public DiscordMediaBackend(Consumer<Event> events, UnaryOperator<LegConfig.Builder> configure, boolean decodeVideo) {
+        this(events, configure, decodeVideo, PublishSource.Resolver.YT_DLP);
     }
 
-    DiscordMediaBackend(Consumer<Event> events, UnaryOperator<LegConfig.Builder> configure, PublishSource.Resolver resolver) {
+    DiscordMediaBackend(Consumer<Event> events, UnaryOperator<LegConfig.Builder> configure, boolean decodeVideo,
+                        PublishSource.Resolver resolver) {
         this.events = Objects.requireNonNull(events);
         this.configure = Objects.requireNonNull(configure);
+        this.decodeVideo = decodeVideo;
         this.resolver = resolver;
     }
 
     public DiscordMediaBackend(Consumer<Event> events) {
-        this(events, UnaryOperator.identity());
+        this(events, UnaryOperator.identity(), true);
     }
 
     private static LegRole legRole(TransportRole role) {
@@ -148,6 +155,12 @@ public final class DiscordMediaBackend implements MediaBackend {
     @Override
     public void subscribeVideo(Command.SubscribeUserVideo s) {
         subscriptions.put(s.userId(), s);
+        if (decodeVideo) {
+            ScreenWatch old = screenWatches.put(s.userId(), new ScreenWatch(s, events, ssrc -> requestKeyframe(s.userId(), ssrc)));
+            if (old != null) {
+                old.close();
+            }
+        }
         try {
             VideoState state = videoStates.get(Long.parseUnsignedLong(s.userId()));
             if (state != null) {
@@ -161,6 +174,23 @@ public final class DiscordMediaBackend implements MediaBackend {
     @Override
     public void unsubscribeVideo(String userId) {
         subscriptions.remove(userId);
+        ScreenWatch w = screenWatches.remove(userId);
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    /** A decoder wants a keyframe: ask the leg that carries the user's video (PLI/FIR, coalesced by the leg). */
+    private void requestKeyframe(String userId, int ssrc) {
+        try {
+            VideoState state = videoStates.get(Long.parseUnsignedLong(userId));
+            DiscordLeg leg = state == null ? null : leg(transportRole(state.role()));
+            if (leg != null) {
+                leg.requestKeyframe(ssrc);
+            }
+        } catch (NumberFormatException e) {
+            // not a snowflake: no leg carries it
+        }
     }
 
     /** Tells the leg carrying the user's video which layers we want (OP15) and asks for a keyframe to start on. */
@@ -382,6 +412,12 @@ public final class DiscordMediaBackend implements MediaBackend {
         for (DiscordLeg leg : open) {
             leg.close();
         }
+        for (String user : List.copyOf(screenWatches.keySet())) {
+            ScreenWatch w = screenWatches.remove(user);
+            if (w != null) {
+                w.close();
+            }
+        }
     }
 
     // ---- leg events -------------------------------------------------------------------------------------------
@@ -457,10 +493,15 @@ public final class DiscordMediaBackend implements MediaBackend {
                     && !frame.streamType().equals(s.preferredStreamType())) {
                 return; // nobody asked for this user's video: not even copied
             }
+            boolean daveDecrypted = frame.endToEndEncrypted() && frame.frameCrypto() == FrameCryptoStatus.OK;
+            ScreenWatch watch = screenWatches.get(userId);
+            if (watch != null) {
+                watch.offer(frame, daveDecrypted);
+                return;
+            }
             events.accept(new Event.UserVideoFrame(userId, Integer.toUnsignedLong(frame.ssrc()),
                     frame.codec().name(), frame.keyframe(), frame.toByteArray(),
-                    Integer.toUnsignedLong(frame.rtpTimestamp()), frame.streamType(), frame.rid(),
-                    frame.endToEndEncrypted() && frame.frameCrypto() == FrameCryptoStatus.OK));
+                    Integer.toUnsignedLong(frame.rtpTimestamp()), frame.streamType(), frame.rid(), daveDecrypted));
         }
 
         @Override

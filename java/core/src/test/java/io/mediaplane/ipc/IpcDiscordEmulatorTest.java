@@ -38,9 +38,10 @@ class IpcDiscordEmulatorTest {
     @TempDir
     Path dir;
 
-    private static IpcHarness daemon() throws Exception {
+    /** @param decode decoded_video_frame JPEGs (true) or the encoded frames as user_video_frame (false) */
+    private static IpcHarness daemon(boolean decode) throws Exception {
         return new IpcHarness(events -> new DiscordMediaBackend(events,
-                b -> b.keepalive(Duration.ofMillis(200), 5).handshakeTimeout(Duration.ofSeconds(5))));
+                b -> b.keepalive(Duration.ofMillis(200), 5).handshakeTimeout(Duration.ofSeconds(5)), decode));
     }
 
     /** A 2 s test pattern as an MP4, and the access units FFmpeg makes of it with the publish leg's encoding. */
@@ -112,11 +113,11 @@ class IpcDiscordEmulatorTest {
     }
 
     @Test
-    void aControlPlanePublishesAClipAndWatchesItThroughTheEmulator() throws Exception {
+    void aControlPlanePublishesAClipAndWatchesItsEncodedFramesThroughTheEmulator() throws Exception {
         Clip clip = clip();
         assertThat(clip.accessUnits()).hasSizeGreaterThanOrEqualTo(CLIP_FRAMES);
         List<JsonNode> seen = new ArrayList<>();
-        try (VoiceServerEmulator emulator = VoiceServerEmulator.start(); IpcHarness ipc = daemon()) {
+        try (VoiceServerEmulator emulator = VoiceServerEmulator.start(); IpcHarness ipc = daemon(false)) {
             ipc.send(connect("stream_publish_connect", emulator, PUBLISHER, "s1"));
             awaitTransport(ipc, "stream_publish", "ready", seen);
             ipc.send(connect("stream_watch_connect", emulator, WATCHER, "s2"));
@@ -208,17 +209,18 @@ class IpcDiscordEmulatorTest {
     }
 
     @Test
-    void pushedPngFramesArePublishedAndWatched() throws Exception {
+    void pushedPngFramesArePublishedAndWatchedAsDecodedJpegs() throws Exception {
         Peers.require("ffmpeg", "ffmpeg");
         run(List.of("ffmpeg", "-hide_banner", "-nostdin", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30",
                 "-frames:v", "45", dir.resolve("f%02d.png").toString()));
         List<JsonNode> seen = new ArrayList<>();
-        try (VoiceServerEmulator emulator = VoiceServerEmulator.start(); IpcHarness ipc = daemon()) {
+        try (VoiceServerEmulator emulator = VoiceServerEmulator.start(); IpcHarness ipc = daemon(true)) {
             ipc.send(connect("stream_publish_connect", emulator, PUBLISHER, "s1"));
             awaitTransport(ipc, "stream_publish", "ready", seen);
             ipc.send(connect("stream_watch_connect", emulator, WATCHER, "s2"));
             awaitTransport(ipc, "stream_watch", "ready", seen);
-            ipc.send("{\"type\":\"subscribe_user_video\",\"userId\":\"" + PUBLISHER + "\"}");
+            ipc.send("{\"type\":\"subscribe_user_video\",\"userId\":\"" + PUBLISHER
+                    + "\",\"maxFramesPerSecond\":10,\"jpegQuality\":80,\"preferredPixelCount\":230400}");
             ipc.send("{\"type\":\"stream_publish_browser_start\",\"mimeType\":\"image/png\"}");
             awaitTransport(ipc, "stream_publish", "playing", seen);
             for (int i = 1; i <= 45; i++) {
@@ -227,25 +229,34 @@ class IpcDiscordEmulatorTest {
                         + png + "\",\"capturedAtMs\":" + (1000 + 33 * i) + "}");
                 Thread.sleep(33); // a browser's capture pace: FFmpeg stamps frames by arrival
             }
-            int frames = 0;
-            boolean firstWasKeyframe = false;
-            while (frames < 10) {
+            // decoded pictures come back as JPEGs, rate-limited and scored
+            List<JsonNode> decoded = new ArrayList<>();
+            while (decoded.size() < 3) {
                 Frames.Frame next = ipc.poll(IpcHarness.WAIT);
                 if (next == null) {
-                    throw new AssertionError("got " + frames + " frames; other events: " + seen);
+                    throw new AssertionError("got " + decoded.size() + " decoded frames; other events: " + seen);
                 }
                 JsonNode e = next.json();
-                if (e.path("type").asText().equals("user_video_frame")) {
-                    byte[] au = Base64.getDecoder().decode(e.path("frameBase64").asText());
-                    if (frames++ == 0) {
-                        firstWasKeyframe = e.path("keyframe").asBoolean() && nalTypes(au).contains(H264.IDR_SLICE);
-                    }
+                assertThat(e.path("type").asText()).isNotIn("error", "user_video_frame");
+                if (e.path("type").asText().equals("decoded_video_frame")) {
+                    decoded.add(e);
                 } else {
-                    assertThat(e.path("type").asText()).isNotEqualTo("error");
                     seen.add(e);
                 }
             }
-            assertThat(firstWasKeyframe).isTrue();
+            for (JsonNode e : decoded) {
+                assertThat(e.path("userId").asText()).isEqualTo(PUBLISHER);
+                byte[] jpeg = Base64.getDecoder().decode(e.path("jpegBase64").asText());
+                java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+                assertThat(image).as("a JPEG ImageIO reads").isNotNull();
+                // 1280x720 published, shrunk to at most the preferred 230400 pixels (640x360)
+                assertThat(image.getWidth()).isEqualTo(e.path("width").asInt()).isEqualTo(640);
+                assertThat(image.getHeight()).isEqualTo(e.path("height").asInt()).isEqualTo(360);
+                assertThat(e.path("changeScore").asDouble()).isBetween(0.0, 1.0);
+                assertThat(e.path("emaChangeScore").asDouble()).isBetween(0.0, 1.0);
+                assertThat(e.has("isSceneCut")).isTrue();
+            }
+            assertThat(decoded.get(0).path("changeScore").asDouble()).as("the first sample").isEqualTo(1.0);
             ipc.send("{\"type\":\"stream_publish_stop\"}");
             awaitTransport(ipc, "stream_publish", "ready", seen);
             assertThat(ipc.endInput()).isEqualTo(IpcDaemon.Stop.END_OF_INPUT);
@@ -256,7 +267,7 @@ class IpcDiscordEmulatorTest {
     @Test
     void theVoiceLegConnectsFromJoinAndTheGatewayMirrors() throws Exception {
         List<JsonNode> seen = new ArrayList<>();
-        try (VoiceServerEmulator emulator = VoiceServerEmulator.start(); IpcHarness ipc = daemon()) {
+        try (VoiceServerEmulator emulator = VoiceServerEmulator.start(); IpcHarness ipc = daemon(true)) {
             ipc.send("{\"type\":\"join\",\"guildId\":\"4200\",\"channelId\":\"4201\",\"selfMute\":false}");
             assertThat(ipc.next("adapter_send").json().path("payload").path("op").asInt()).isEqualTo(4);
             ipc.send("{\"type\":\"voice_state\",\"data\":{\"session_id\":\"vs1\",\"user_id\":\"" + WATCHER

@@ -27,6 +27,11 @@ final class IpcCommand implements Callable<Integer> {
             description = "Discord voice gateway version: 8 (documented default) or 9. Default: ${DEFAULT-VALUE}.")
     int gatewayVersion;
 
+    @CommandLine.Option(names = "--forward-encoded-video",
+            description = "Send subscribed users' video as encoded user_video_frame events instead of decoding it "
+                    + "into decoded_video_frame JPEGs.")
+    boolean forwardEncodedVideo;
+
     @Override
     public Integer call() {
         if (gatewayVersion != 8 && gatewayVersion != 9) {
@@ -38,8 +43,9 @@ final class IpcCommand implements Callable<Integer> {
         System.setOut(stderr);
         configureLogging();
         int version = gatewayVersion;
+        boolean decode = !forwardEncodedVideo;
         IpcDaemon daemon = new IpcDaemon(new FileInputStream(FileDescriptor.in), frames,
-                events -> new DiscordMediaBackend(events, b -> b.gatewayVersion(version)));
+                events -> new DiscordMediaBackend(events, b -> b.gatewayVersion(version), decode));
         IpcDaemon.Stop stop = daemon.run();
         return stop.exitStatus();
     }

@@ -140,53 +140,61 @@ public final class EventWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Most events taken per lock acquisition, per lane: the writer drains in batches so that producers and the
+     * writer meet on the lock once per batch rather than once per event. Few video events per batch, so a control
+     * event that arrives meanwhile waits for at most a few frames' worth of bytes.
+     */
+    private static final int[] BATCH = {256, 64, 4};
+
     private void run() {
+        Event[] batch = new Event[BATCH[0] + BATCH[1] + BATCH[2]];
         while (true) {
-            Event next;
-            boolean more;
+            int n;
             lock.lock();
             try {
-                while ((next = poll()) == null && !closing) {
+                while ((n = drain(batch)) == 0 && !closing) {
                     changed.awaitUninterruptibly();
                 }
-                more = next != null && hasQueued();
             } finally {
                 lock.unlock();
             }
-            if (next == null) {
+            if (n == 0) {
                 flushQuietly();
                 return;
             }
             try {
-                write(next);
-                counters.get(next.eventType().lane()).written.incrementAndGet();
-                if (!more) {
-                    out.flush();
+                for (int i = 0; i < n; i++) {
+                    write(batch[i]);
+                    counters.get(batch[i].eventType().lane()).written.incrementAndGet();
+                    batch[i] = null;
                 }
+                out.flush();
             } catch (IOException | UncheckedIOException e) {
+                java.util.Arrays.fill(batch, null);
                 fail(e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
                 return;
             }
         }
     }
 
-    private Event poll() {
-        for (EventType.Lane lane : EventType.Lane.values()) { // declaration order is priority order
-            Event e = lanes.get(lane).pollFirst();
-            if (e != null) {
-                return e;
+    /**
+     * Takes up to a batch of events in strict priority (lane declaration order): a lower lane is only reached when
+     * every higher one is empty, so no audio or video event goes out while a control event waits.
+     */
+    private int drain(Event[] batch) {
+        int n = 0;
+        EventType.Lane[] order = EventType.Lane.values();
+        for (int l = 0; l < order.length; l++) {
+            ArrayDeque<Event> q = lanes.get(order[l]);
+            for (int taken = 0; taken < BATCH[l] && !q.isEmpty(); taken++) {
+                batch[n++] = q.pollFirst();
             }
-        }
-        return null;
-    }
-
-    private boolean hasQueued() {
-        for (ArrayDeque<Event> q : lanes.values()) {
             if (!q.isEmpty()) {
-                return true;
+                break;
             }
         }
-        return false;
+        return n;
     }
 
     private void write(Event event) throws IOException {

@@ -215,13 +215,14 @@ class IpcDiscordEmulatorTest {
                 "-frames:v", "45", dir.resolve("f%02d.png").toString()));
         List<JsonNode> seen = new ArrayList<>();
         try (VoiceServerEmulator emulator = VoiceServerEmulator.start(); IpcHarness ipc = daemon(true)) {
-            ipc.send(connect("stream_publish_connect", emulator, PUBLISHER, "s1"));
-            awaitTransport(ipc, "stream_publish", "ready", seen);
             ipc.send(connect("stream_watch_connect", emulator, WATCHER, "s2"));
             awaitTransport(ipc, "stream_watch", "ready", seen);
             ipc.send("{\"type\":\"subscribe_user_video\",\"userId\":\"" + PUBLISHER
                     + "\",\"maxFramesPerSecond\":10,\"jpegQuality\":80,\"preferredPixelCount\":230400}");
+            // the source comes before its leg, as a control plane may send it: it waits for the leg to be ready
             ipc.send("{\"type\":\"stream_publish_browser_start\",\"mimeType\":\"image/png\"}");
+            ipc.send(connect("stream_publish_connect", emulator, PUBLISHER, "s1"));
+            awaitTransport(ipc, "stream_publish", "ready", seen);
             awaitTransport(ipc, "stream_publish", "playing", seen);
             for (int i = 1; i <= 45; i++) {
                 String png = Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve(String.format("f%02d.png", i))));

@@ -8,7 +8,7 @@ MP_RUNTIME_PACKAGES="libssl3 libsrtp2-1 libopenh264-7 libvpx7 libturbojpeg0"
 # Needed to build: CMake and a C compiler for libmediaplane; curl and unzip for the Maven wrapper.
 MP_BUILD_PACKAGES="cmake gcc libc6-dev make curl unzip ca-certificates"
 # Needed by the interop tests: real third-party peers.
-MP_TEST_PACKAGES="gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly ffmpeg libsrtp2-dev"
+MP_TEST_PACKAGES="gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly ffmpeg libsrtp2-dev tcpdump"
 
 mp_die() {
   echo "mediaplane: $*" >&2

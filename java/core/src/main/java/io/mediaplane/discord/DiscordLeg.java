@@ -100,6 +100,7 @@ public final class DiscordLeg implements AutoCloseable {
                 ? new VideoPublisher(this, stats, config.publishSettings(), config.frameCrypto()) : null;
         if (publisher != null) {
             receiver.onKeyframeRequest(publisher::onKeyframeRequest);
+            receiver.onNack(publisher::onNack);
         }
     }
 
@@ -178,9 +179,9 @@ public final class DiscordLeg implements AutoCloseable {
         onGateway(() -> send(msg));
     }
 
-    /** Asks the sender of {@code ssrc} for a keyframe now (PLI + FIR), unless one was asked for very recently. */
-    public boolean requestKeyframe(int ssrc) {
-        return receiver.requestKeyframe(ssrc);
+    /** Asks the sender of {@code ssrc} for a keyframe (PLI + FIR), unless one was asked for very recently. */
+    public void requestKeyframe(int ssrc) {
+        receiver.requestKeyframe(ssrc);
     }
 
     /** Waits until the leg is in {@code wanted} (or a terminal state); returns whether it reached {@code wanted}. */
@@ -244,6 +245,20 @@ public final class DiscordLeg implements AutoCloseable {
             return 0;
         }
         return r.videoSsrc() != 0 ? r.videoSsrc() : r.streams().isEmpty() ? 0 : r.streams().getFirst().ssrc();
+    }
+
+    /** The RTX SSRC of our video layer: Ready's, else the video SSRC + 1 (userdoccers). */
+    int publishRtxSsrc() {
+        GatewayCodec.Ready r = ready;
+        int video = publishVideoSsrc();
+        if (r != null) {
+            for (VideoStreamDescriptor s : r.streams()) {
+                if (s.ssrc() == video && s.rtxSsrc() != 0) {
+                    return s.rtxSsrc();
+                }
+            }
+        }
+        return video + 1;
     }
 
     void announcePublishing(boolean active) {

@@ -24,6 +24,8 @@ public final class LegStats {
         MALFORMED_RTX,
         /** Audio: received and counted, not processed yet. */
         AUDIO_NOT_PROCESSED,
+        /** No free packet buffer for a received packet (the reorder buffers hold them all). */
+        POOL_EXHAUSTED,
         /** A frame {@link FrameCrypto#open} refused. */
         FRAME_CRYPTO_FAILED,
         /** An access unit the publisher could not queue (queue full) or send (not ready). */
@@ -37,7 +39,7 @@ public final class LegStats {
         DATAGRAMS_RECEIVED, RTP_RECEIVED, RTCP_RECEIVED, RTX_UNWRAPPED, FRAMES_DELIVERED, KEYFRAME_REQUESTS_SENT,
         KEYFRAME_REQUESTS_RECEIVED, KEEPALIVES_SENT, KEEPALIVE_REPLIES, HEARTBEATS_SENT, HEARTBEAT_ACKS,
         GATEWAY_ERRORS, LISTENER_FAILURES, RESUMES, RECONNECTS, PACKETS_SENT, BYTES_SENT, FRAMES_SENT,
-        SENDER_REPORTS_SENT, SEND_FAILURES
+        SENDER_REPORTS_SENT, SEND_FAILURES, NACKS_SENT, NACKS_RECEIVED, RETRANSMISSIONS
     }
 
     void drop(Drop reason) {
@@ -134,6 +136,21 @@ public final class LegStats {
 
     public long senderReportsSent() {
         return get(Counter.SENDER_REPORTS_SENT);
+    }
+
+    /** Generic NACK packets sent (watch side). */
+    public long nacksSent() {
+        return get(Counter.NACKS_SENT);
+    }
+
+    /** Generic NACK packets received (publish side). */
+    public long nacksReceived() {
+        return get(Counter.NACKS_RECEIVED);
+    }
+
+    /** Packets resent over RTX in answer to NACKs (publish side). */
+    public long retransmissions() {
+        return get(Counter.RETRANSMISSIONS);
     }
 
     public long sendFailures() {

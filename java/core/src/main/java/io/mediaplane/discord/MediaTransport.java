@@ -24,6 +24,10 @@ final class MediaTransport implements AutoCloseable {
     /** Receives each datagram on the receive thread; the bytes are valid during the call. */
     interface DatagramHandler {
         void onDatagram(MemorySegment s, long offset, int length);
+
+        /** After every receive wait, datagrams or not: timers of the receive path run here. */
+        default void onIdle() {
+        }
     }
 
     private final UdpSocket socket;
@@ -114,7 +118,8 @@ final class MediaTransport implements AutoCloseable {
         DatagramBatch batch = DatagramBatch.allocateHeap(16, SLOT);
         while (!closed) {
             batch.resetSlots();
-            int n = socket.receiveBatch(batch, Duration.ofMillis(200));
+            int n = socket.receiveBatch(batch, Duration.ofMillis(20));
+            handler.onIdle();
             if (n < 0) {
                 if (UdpStatus.of(n) == UdpStatus.CLOSED) {
                     return;

@@ -7,7 +7,9 @@ import io.mediaplane.codec.AnnexB;
 import io.mediaplane.codec.H264;
 import io.mediaplane.codec.H264Packetizer;
 import io.mediaplane.codec.PayloadStatus;
-import io.mediaplane.rtp.RtcpSenderReport;
+import io.mediaplane.reliability.NanoClock;
+import io.mediaplane.reliability.RetransmissionHistory;
+import io.mediaplane.reliability.SenderReporter;
 import io.mediaplane.rtp.RtpExtensionWriter;
 import io.mediaplane.stream.Codec;
 import java.lang.foreign.MemorySegment;
@@ -26,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * form ({@code BE DE 00 01} + element id 5, two zero bytes: playout delay 0), sealed in place by the transport
  * cipher, and sent spread over {@value #PACING_SHARE_PERCENT}% of the frame interval, so a keyframe does not
  * leave as one burst. Sender Reports (RFC 3550 §6.4.1) go out every {@link PublishSettings#senderReportIntervalMillis}.
+ * Every packet is kept (before sealing) for two seconds and resent over RTX (the RTX SSRC from Ready, payload type
+ * 104) when a viewer's generic NACK names it, as Discord's docs ask of video senders.
  *
  * <p>{@link #start}, {@link #pause}, {@link #resume} and {@link #stop} send the matching Video (OP12, layer
  * active or not) and Speaking (OP5, 2 = soundshare, or 0) announcements. After start and resume, frames are held
@@ -38,6 +42,8 @@ public final class VideoPublisher implements AutoCloseable {
     static final int QUEUE_FRAMES = 90;
     /** The RTP header extension element Discord clients put on video: id 5, playout delay, two zero bytes. */
     static final int PLAYOUT_DELAY_ID = 5;
+    /** Fixed header plus that one-element extension block: where the payload starts in every packet. */
+    private static final int HEADER_LENGTH = 12 + 8;
 
     private record Queued(byte[] accessUnit, int timestamp, boolean explicitTimestamp) {
     }
@@ -60,9 +66,11 @@ public final class VideoPublisher implements AutoCloseable {
     private int packetizerSsrc;
     private byte[] sealed = new byte[256 << 10];
     private int nextTimestamp = (int) (System.nanoTime() * 31);
-    private int lastTimestamp;
-    private long packetCount;
-    private long octetCount;
+    private final NanoClock clock = NanoClock.system();
+    private final java.util.Queue<Integer> nacked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final PacketPool historyPool = PacketPool.heap(RetransmissionHistory.DEFAULT_MAX_PACKETS + 256, 1500);
+    private RetransmissionHistory history;
+    private SenderReporter reporter;
     private long lastSenderReportNanos;
     private final long[] nalOffsets = new long[64];
     private final int[] nalLengths = new int[64];
@@ -89,6 +97,31 @@ public final class VideoPublisher implements AutoCloseable {
 
     void onKeyframeRequest() {
         keyframeRequests++;
+    }
+
+    /** A viewer reported {@code seq} lost (generic NACK, from the receive thread); resent from the send thread. */
+    void onNack(int seq) {
+        if (nacked.size() < 4096) {
+            nacked.add(seq);
+        }
+    }
+
+    /** Resends what was NACKed over RTX (RFC 4588), from the history of packets as they were before sealing. */
+    private void answerNacks(MediaTransport transport) {
+        Integer seq;
+        RetransmissionHistory h = history;
+        while ((seq = nacked.poll()) != null) {
+            if (h == null) {
+                continue;
+            }
+            h.resend(seq, clock.nanos(), rtx -> {
+                int len = rtx.length();
+                if (transport.sealAndSendRtp(rtx.segment(), rtx.offset(), len, len + rtx.tailroom()) > 0) {
+                    stats.count(LegStats.Counter.RETRANSMISSIONS);
+                }
+                rtx.release();
+            });
+        }
     }
 
     /** Announces the stream (Video active, Speaking 2) and starts sending what {@link #offer} queues. */
@@ -200,6 +233,10 @@ public final class VideoPublisher implements AutoCloseable {
                 return;
             }
             maybeSendSenderReport();
+            MediaTransport t = leg.transport();
+            if (t != null) {
+                answerNacks(t);
+            }
             if (q == null || state != PublishState.PLAYING) {
                 continue;
             }
@@ -241,9 +278,16 @@ public final class VideoPublisher implements AutoCloseable {
         if (packetizer == null || packetizerSsrc != ssrc) {
             packetizer = new H264Packetizer(pool, packets::add, GatewayCodec.H264_PT, ssrc,
                     (int) (System.nanoTime() & 0xFFFF), settings.mtu())
-                    .aggregate(false)
+                    .aggregate(false) // one NAL unit per packet or FU-A, as clankvox and Discord-video-stream send
                     .headerExtensions(this::writeExtension, 8);
             packetizerSsrc = ssrc;
+            reporter = new SenderReporter(ssrc, 90_000, clock);
+            if (history != null) {
+                history.close();
+            }
+            history = new RetransmissionHistory(historyPool).rtx(GatewayCodec.H264_RTX_PT, leg.publishRtxSsrc(),
+                    (int) (System.nanoTime() >>> 8) & 0xFFFF);
+            nacked.clear();
         }
         int ts;
         if (q.explicitTimestamp()) {
@@ -268,20 +312,20 @@ public final class VideoPublisher implements AutoCloseable {
                     LockSupport.parkNanos(wait);
                 }
             }
+            answerNacks(transport);
             int len = p.length();
+            history.store(p.segment(), p.offset(), len, clock.nanos()); // kept unsealed, for RTX
             int r = transport.sealAndSendRtp(p.segment(), p.offset(), len, len + p.tailroom());
             if (r > 0) {
                 stats.count(LegStats.Counter.PACKETS_SENT);
                 stats.add(LegStats.Counter.BYTES_SENT, r);
-                packetCount++;
-                octetCount += len - 12;
+                reporter.onPacketSent(ts, len - HEADER_LENGTH, clock.nanos());
             } else {
                 stats.count(LegStats.Counter.SEND_FAILURES);
             }
             p.release();
         }
         packets.clear();
-        lastTimestamp = ts;
         stats.count(LegStats.Counter.FRAMES_SENT);
     }
 
@@ -303,31 +347,20 @@ public final class VideoPublisher implements AutoCloseable {
     }
 
     private void maybeSendSenderReport() {
-        long now = System.nanoTime();
-        if (packetCount == 0 || now - lastSenderReportNanos < settings.senderReportIntervalMillis() * 1_000_000L) {
+        long now = clock.nanos();
+        SenderReporter r = reporter;
+        if (r == null || !r.sending()
+                || now - lastSenderReportNanos < settings.senderReportIntervalMillis() * 1_000_000L) {
             return;
         }
         MediaTransport transport = leg.transport();
-        int ssrc = packetizerSsrc;
-        if (transport == null || ssrc == 0) {
+        if (transport == null) {
             return;
         }
         lastSenderReportNanos = now;
-        long ntp = ntpNow();
-        int rtp = lastTimestamp;
-        long pc = packetCount;
-        long oc = octetCount;
-        if (transport.sealAndSendRtcp((s, o) -> RtcpSenderReport.write(s, o, ssrc, ntp, rtp, pc, oc)) > 0) {
+        if (transport.sealAndSendRtcp((s, o) -> r.write(s, o, now)) > 0) {
             stats.count(LegStats.Counter.SENDER_REPORTS_SENT);
         }
-    }
-
-    /** Wall-clock time as a 64-bit NTP timestamp (RFC 3550 §4: seconds since 1900 in the high word). */
-    static long ntpNow() {
-        long ms = System.currentTimeMillis();
-        long seconds = ms / 1000 + 2_208_988_800L;
-        long fraction = ((ms % 1000) << 32) / 1000;
-        return seconds << 32 | fraction;
     }
 
     @Override
@@ -346,6 +379,10 @@ public final class VideoPublisher implements AutoCloseable {
             }
         }
         queue.clear();
+        if (history != null) {
+            history.close();
+        }
+        historyPool.close();
         pool.close();
     }
 }

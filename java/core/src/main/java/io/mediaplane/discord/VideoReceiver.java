@@ -1,14 +1,20 @@
 package io.mediaplane.discord;
 
 import io.mediaplane.buffer.Bytes;
+import io.mediaplane.buffer.PacketBuffer;
+import io.mediaplane.buffer.PacketPool;
 import io.mediaplane.codec.FrameSink;
 import io.mediaplane.codec.H264Depacketizer;
 import io.mediaplane.codec.Vp8Depacketizer;
 import io.mediaplane.crypto.DiscordTransportCipher;
 import io.mediaplane.rtp.PacketStatus;
 import io.mediaplane.rtp.RtcpFeedback;
-import io.mediaplane.rtp.RtcpFir;
-import io.mediaplane.rtp.RtcpPli;
+import io.mediaplane.rtp.RtcpNack;
+import io.mediaplane.reliability.KeyframeRequester;
+import io.mediaplane.reliability.NackGenerator;
+import io.mediaplane.reliability.ReliabilityStatus;
+import io.mediaplane.reliability.ReorderBuffer;
+import io.mediaplane.reliability.RtxUnwrapper;
 import io.mediaplane.rtp.RtpPacket;
 import io.mediaplane.stream.Codec;
 import java.lang.foreign.Arena;
@@ -21,13 +27,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * The receive path of a leg, on its UDP thread: transport open in place → RTCP filtered (payload types 72–76
  * with the marker bit masked are SR/RR/SDES/BYE/APP, RFC 5761 §4) → RTX unwrapped (RFC 4588 §4: the original
  * sequence number leads the payload) → padding and extension body stripped (the RTP view's payload excludes both)
- * → depacketized per SSRC → {@link FrameCrypto#open} → SPS/PPS prepended → {@link LegListener#onVideoFrame}.
- * Packets must arrive in order: a gap drops the frame being assembled and asks for a keyframe (PLI and FIR,
- * coalesced per SSRC). There is no reorder buffer yet.
+ * → reordered per SSRC (a gap waits {@value #REORDER_DELAY_NANOS} ns while generic NACKs ask for the missing
+ * packets) → depacketized → {@link FrameCrypto#open} →
+ * SPS/PPS prepended → {@link LegListener#onVideoFrame}. A gap that is given up drops the frame it belongs to and
+ * asks for a keyframe (PLI and FIR, coalesced and repeated until one arrives), as does joining a stream.
  */
 final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseable {
     /** Keyframe requests for one SSRC are sent at most this often. */
     static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 500_000_000L;
+    /** How long a gap may hold later packets back, waiting for a retransmission. */
+    static final long REORDER_DELAY_NANOS = 150_000_000L;
     private static final int MAX_FRAME = 8 << 20;
 
     /** What a remote SSRC belongs to; set from the gateway thread, read on the receive thread. */
@@ -39,15 +48,17 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
     private final LegListener listener;
     private final FrameCrypto frameCrypto;
     private final Map<Integer, Binding> bindings = new ConcurrentHashMap<>();
-    private final Map<Integer, Long> keyframeRequested = new ConcurrentHashMap<>();
+    private final java.util.Queue<Integer> keyframeWanted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final PacketPool pool = PacketPool.heap(2048, 1500);
     private final Arena arena = Arena.ofShared();
     private final MemorySegment opened;
     private final MemorySegment output;
     private final RtpPacket packet = new RtpPacket();
     private final Map<Integer, Inbound> streams = new HashMap<>(); // receive thread only
     private volatile Runnable keyframeRequestHandler; // publish leg: what to do on an inbound PLI/FIR
+    private volatile java.util.function.IntConsumer nackHandler; // publish leg: each sequence number NACKed
+    private final RtcpNack nackView = new RtcpNack();
     private volatile int ownSsrc;
-    private int firSequence;
 
     VideoReceiver(DiscordLeg leg, LegStats stats, LegListener listener, FrameCrypto frameCrypto) {
         this.leg = leg;
@@ -66,6 +77,10 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
         this.keyframeRequestHandler = handler;
     }
 
+    void onNack(java.util.function.IntConsumer handler) {
+        this.nackHandler = handler;
+    }
+
     void bind(int ssrc, Binding b) {
         bindings.put(ssrc, b);
     }
@@ -81,6 +96,7 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
     @Override
     public void onDatagram(MemorySegment s, long off, int len) {
         stats.count(LegStats.Counter.DATAGRAMS_RECEIVED);
+        long now = System.nanoTime();
         if (len == MediaTransport.KEEPALIVE_LENGTH) {
             stats.count(LegStats.Counter.KEEPALIVE_REPLIES);
             return;
@@ -106,53 +122,78 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
             stats.drop(LegStats.Drop.TRANSPORT_OPEN_FAILED);
             return;
         }
-        if (packet.wrap(s, off, n) != PacketStatus.OK) {
+        PacketBuffer buffer = pool.acquire();
+        if (buffer == null || n > buffer.writableLength()) {
+            if (buffer != null) {
+                buffer.release();
+            }
+            stats.drop(LegStats.Drop.POOL_EXHAUSTED);
+            return;
+        }
+        // one copy, out of the receive batch into a buffer the reorder buffer may hold on to
+        MemorySegment.copy(s, off, buffer.segment(), buffer.offset(), n);
+        buffer.length(n);
+        if (packet.wrap(buffer) != PacketStatus.OK) {
+            buffer.release();
             stats.drop(LegStats.Drop.MALFORMED_RTP);
             return;
         }
         stats.count(LegStats.Counter.RTP_RECEIVED);
-        int pt = packet.payloadType();
-        if (pt == GatewayCodec.OPUS_PT) {
+        if (packet.payloadType() == GatewayCodec.OPUS_PT) {
+            buffer.release();
             stats.drop(LegStats.Drop.AUDIO_NOT_PROCESSED);
             return;
         }
         Binding binding = bindings.get(packet.ssrc());
         if (binding == null) {
+            buffer.release();
             stats.drop(LegStats.Drop.UNKNOWN_SSRC);
             return;
         }
-        long payload = packet.payloadOffset();
-        int payloadLength = packet.payloadLength();
-        int seq = packet.sequenceNumber();
-        int primaryPt;
-        if (pt == GatewayCodec.H264_RTX_PT || pt == GatewayCodec.VP8_RTX_PT) {
-            if (payloadLength < 2) {
-                stats.drop(LegStats.Drop.MALFORMED_RTX);
+        Inbound in = inbound(binding, now);
+        if (binding.rtx()) {
+            ReliabilityStatus st = in.rtx.unwrap(packet, buffer);
+            if (st != ReliabilityStatus.OK) {
+                buffer.release();
+                if (st != ReliabilityStatus.RTX_NO_OSN) { // padding-only probes are normal
+                    stats.drop(LegStats.Drop.MALFORMED_RTX);
+                }
                 return;
             }
-            seq = Bytes.u16(s, payload); // RFC 4588 §4: OSN, then the original payload
-            payload += 2;
-            payloadLength -= 2;
-            primaryPt = pt - 1;
             stats.count(LegStats.Counter.RTX_UNWRAPPED);
-            if (payloadLength == 0) {
-                return; // padding-only probe
-            }
-        } else {
-            primaryPt = pt;
         }
-        Codec codec = primaryPt == GatewayCodec.H264_PT ? Codec.H264 : primaryPt == GatewayCodec.VP8_PT ? Codec.VP8
-                : null;
+        Codec codec = codecOf(packet.payloadType());
         if (codec == null) {
+            buffer.release();
             stats.drop(LegStats.Drop.UNKNOWN_PAYLOAD_TYPE);
             return;
         }
-        Inbound in = inbound(binding, codec);
-        if (codec == Codec.H264) {
-            in.h264.push(s, payload, payloadLength, seq, packet.timestamp(), packet.marker());
-        } else {
-            in.vp8.push(s, payload, payloadLength, seq, packet.timestamp(), packet.marker());
+        in.select(codec);
+        in.nack.onPacket(packet.sequenceNumber(), now);
+        in.reorder.push(buffer, packet.sequenceNumber(), now);
+        in.sendFeedback(now);
+    }
+
+    /** Called by the transport after every receive wait: releases reordered packets whose gap timed out. */
+    @Override
+    public void onIdle() {
+        long now = System.nanoTime();
+        Integer wanted;
+        while ((wanted = keyframeWanted.poll()) != null) {
+            for (Inbound in : streams.values()) {
+                if (in.binding.primarySsrc() == wanted) {
+                    in.requestKeyframe(now, true);
+                }
+            }
         }
+        for (Inbound in : streams.values()) {
+            in.reorder.poll(now);
+            in.sendFeedback(now);
+        }
+    }
+
+    private static Codec codecOf(int pt) {
+        return pt == GatewayCodec.H264_PT ? Codec.H264 : pt == GatewayCodec.VP8_PT ? Codec.VP8 : null;
     }
 
     private void onRtcp(DiscordTransportCipher cipher, MemorySegment s, long off, int len, int b1) {
@@ -165,6 +206,14 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
             return;
         }
         int fmt = Bytes.u8(s, off) & 0x1F;
+        if (b1 == 205 && fmt == RtcpFeedback.FMT_NACK) {
+            java.util.function.IntConsumer h = nackHandler;
+            if (h != null && nackView.wrap(s, off, n) == PacketStatus.OK) {
+                stats.count(LegStats.Counter.NACKS_RECEIVED);
+                nackView.forEachLost(h);
+            }
+            return;
+        }
         if (b1 == 206 && (fmt == RtcpFeedback.FMT_PLI || fmt == RtcpFeedback.FMT_FIR)) {
             stats.count(LegStats.Counter.KEYFRAME_REQUESTS_RECEIVED);
             Runnable h = keyframeRequestHandler;
@@ -174,35 +223,116 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
         }
     }
 
-    private Inbound inbound(Binding binding, Codec codec) {
+    private Inbound inbound(Binding binding, long now) {
         int ssrc = binding.primarySsrc();
         Inbound in = streams.get(ssrc);
-        if (in == null || in.binding.userId() != binding.userId() || in.codec != codec) {
-            in = new Inbound(binding, codec);
+        if (in == null || in.binding.userId() != binding.userId()) {
+            if (in != null) {
+                in.close();
+            }
+            in = new Inbound(binding, now);
             streams.put(ssrc, in);
+        }
+        if (binding.rtx()) {
+            in.rtx.ssrc(ssrc, packet.ssrc());
         }
         return in;
     }
 
-    /** One remote video SSRC's depacketizer and parameter set cache. */
-    private final class Inbound implements FrameSink {
+    /**
+     * One remote video SSRC: reorder buffer (RTX repairs land in it too), depacketizer, keyframe requests (PLI and
+     * FIR, coalesced by {@link KeyframeRequester}) and the parameter set cache.
+     */
+    private final class Inbound implements FrameSink, AutoCloseable {
         final Binding binding;
-        final Codec codec;
-        final H264Depacketizer h264;
-        final Vp8Depacketizer vp8;
+        final RtxUnwrapper rtx = new RtxUnwrapper().payloadType(GatewayCodec.H264_RTX_PT, GatewayCodec.H264_PT)
+                .payloadType(GatewayCodec.VP8_RTX_PT, GatewayCodec.VP8_PT);
+        final ReorderBuffer reorder = new ReorderBuffer(this::depacketize, ReorderBuffer.DEFAULT_CAPACITY,
+                REORDER_DELAY_NANOS);
+        final KeyframeRequester pli;
+        final KeyframeRequester fir;
+        final NackGenerator nack = new NackGenerator();
+        final int[] lost = new int[NackGenerator.MAX_PER_NACK];
+        final RtpPacket ordered = new RtpPacket();
         final ParameterSetPrepender parameterSets = new ParameterSetPrepender();
-        boolean keyframeSeen;
+        Codec codec;
+        H264Depacketizer h264;
+        Vp8Depacketizer vp8;
 
-        Inbound(Binding binding, Codec codec) {
+        Inbound(Binding binding, long now) {
             this.binding = binding;
-            this.codec = codec;
-            if (codec == Codec.H264) {
+            int sender = ownSsrc;
+            this.pli = new KeyframeRequester(KeyframeRequester.Method.PLI, sender, binding.primarySsrc(),
+                    KEYFRAME_REQUEST_INTERVAL_NANOS);
+            this.fir = new KeyframeRequester(KeyframeRequester.Method.FIR, sender, binding.primarySsrc(),
+                    KEYFRAME_REQUEST_INTERVAL_NANOS);
+            requestKeyframe(now, false); // joining: nothing decodes before the first keyframe
+        }
+
+        void select(Codec c) {
+            if (c == codec) {
+                return;
+            }
+            codec = c;
+            if (c == Codec.H264) {
                 // parameter sets go in after FrameCrypto.open, not here (see ParameterSetPrepender)
-                this.h264 = new H264Depacketizer(this, MAX_FRAME).prependParameterSets(false);
-                this.vp8 = null;
+                h264 = new H264Depacketizer(this, MAX_FRAME).prependParameterSets(false);
+                vp8 = null;
             } else {
-                this.h264 = null;
-                this.vp8 = new Vp8Depacketizer(this, MAX_FRAME);
+                vp8 = new Vp8Depacketizer(this, MAX_FRAME);
+                h264 = null;
+            }
+        }
+
+        void requestKeyframe(long now, boolean force) {
+            pli.request(now, force);
+            fir.request(now, force);
+        }
+
+        /** Generic NACKs (RFC 4585 §6.2.1) for what is missing, then any keyframe request due. */
+        void sendFeedback(long now) {
+            MediaTransport t = leg.transport();
+            if (t == null) {
+                return;
+            }
+            int n = nack.collect(now, lost);
+            if (n > 0) {
+                int sender = ownSsrc;
+                int media = binding.primarySsrc();
+                t.sealAndSendRtcp((seg, o) -> RtcpNack.write(seg, o, sender, media, lost, n));
+                stats.count(LegStats.Counter.NACKS_SENT);
+            }
+            if (nack.takeKeyframeNeeded()) {
+                requestKeyframe(now, false); // a loss was given up: the decoder cannot bridge it
+            }
+            boolean sent = false;
+            if (pli.poll(now)) {
+                t.sealAndSendRtcp((seg, o) -> pli.write(seg, o, now));
+                sent = true;
+            }
+            if (fir.poll(now)) {
+                t.sealAndSendRtcp((seg, o) -> fir.write(seg, o, now));
+                sent = true;
+            }
+            if (sent) {
+                stats.count(LegStats.Counter.KEYFRAME_REQUESTS_SENT);
+            }
+        }
+
+        /** The reorder buffer's sink: packets in sequence order, with ownership. */
+        private void depacketize(PacketBuffer buffer) {
+            try {
+                if (ordered.wrap(buffer) != PacketStatus.OK || codecOf(ordered.payloadType()) != codec) {
+                    stats.drop(LegStats.Drop.MALFORMED_RTP);
+                    return;
+                }
+                if (h264 != null) {
+                    h264.push(ordered);
+                } else if (vp8 != null) {
+                    vp8.push(ordered);
+                }
+            } finally {
+                buffer.release();
             }
         }
 
@@ -210,8 +340,12 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
         public void accept(MemorySegment data, long offset, int length, int timestamp, boolean keyframe,
                 int lostPackets) {
             int ssrc = binding.primarySsrc();
-            if (lostPackets > 0 || !keyframeSeen && !keyframe) {
-                requestKeyframe(ssrc);
+            long now = System.nanoTime();
+            if (keyframe) {
+                pli.onKeyframe();
+                fir.onKeyframe();
+            } else if (lostPackets > 0) {
+                requestKeyframe(now, false);
             }
             int r = frameCrypto.open(binding.userId(), codec, data.asSlice(offset, length), opened);
             if (r < 0) {
@@ -229,7 +363,6 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
             } else {
                 frame = opened.asSlice(0, r);
             }
-            keyframeSeen |= keyframe;
             VideoStreamDescriptor d = binding.descriptor();
             stats.count(LegStats.Counter.FRAMES_DELIVERED);
             boolean e2ee = !(frameCrypto instanceof FrameCrypto.Passthrough);
@@ -242,36 +375,27 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
                 stats.count(LegStats.Counter.LISTENER_FAILURES);
             }
         }
+
+        @Override
+        public void close() {
+            reorder.close();
+        }
     }
 
     /**
-     * Asks the sender of {@code mediaSsrc} for a keyframe with a PLI (RFC 4585 §6.3.1) and a FIR (RFC 5104
-     * §4.3.1), at most once per {@link #KEYFRAME_REQUEST_INTERVAL_NANOS} per SSRC. Returns whether it sent.
+     * Asks the sender of {@code mediaSsrc} for a keyframe (PLI, RFC 4585 §6.3.1, and FIR, RFC 5104 §4.3.1) from
+     * the receive thread, which owns the requesters; any thread may call this.
      */
-    boolean requestKeyframe(int mediaSsrc) {
-        long now = System.nanoTime();
-        Long last = keyframeRequested.get(mediaSsrc);
-        if (last != null && now - last < KEYFRAME_REQUEST_INTERVAL_NANOS) {
-            return false;
-        }
-        keyframeRequested.put(mediaSsrc, now);
-        MediaTransport t = leg.transport();
-        if (t == null) {
-            return false;
-        }
-        int sender = ownSsrc;
-        t.sealAndSendRtcp((seg, o) -> RtcpPli.write(seg, o, sender, mediaSsrc));
-        int fir;
-        synchronized (this) {
-            fir = firSequence++ & 0xFF;
-        }
-        t.sealAndSendRtcp((seg, o) -> RtcpFir.write(seg, o, sender, mediaSsrc, fir));
-        stats.count(LegStats.Counter.KEYFRAME_REQUESTS_SENT);
-        return true;
+    void requestKeyframe(int mediaSsrc) {
+        keyframeWanted.add(mediaSsrc);
     }
 
+    /** After the transport's receive thread has stopped. */
     @Override
     public void close() {
+        streams.values().forEach(Inbound::close);
+        streams.clear();
+        pool.close();
         arena.close();
     }
 }

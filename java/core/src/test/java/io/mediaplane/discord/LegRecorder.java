@@ -9,7 +9,7 @@ final class LegRecorder implements LegListener {
     record Transition(LegState from, LegState to, String reason) {
     }
 
-    record Frame(long userId, int ssrc, boolean keyframe, int timestamp, byte[] data) {
+    record Frame(long userId, int ssrc, boolean keyframe, int timestamp, int lostPackets, byte[] data) {
     }
 
     final List<Transition> transitions = new CopyOnWriteArrayList<>();
@@ -49,7 +49,7 @@ final class LegRecorder implements LegListener {
     @Override
     public void onVideoFrame(DiscordLeg leg, VideoFrame frame) {
         frames.add(new Frame(frame.userId(), frame.ssrc(), frame.keyframe(), frame.rtpTimestamp(),
-                frame.toByteArray()));
+                frame.lostPackets(), frame.toByteArray()));
     }
 
     @Override

@@ -79,9 +79,10 @@ class H264DecoderTest {
         }
     }
 
-    @Test
-    void bFrameStreamIsRefused() throws Exception {
-        Path clip = Clips.h264(dir, "bframes", "320x240", 10, "-profile:v", "high", "-bf", "2");
+    @ParameterizedTest
+    @ValueSource(strings = {"main", "high"})
+    void bFrameStreamIsRefused(String profile) throws Exception {
+        Path clip = Clips.h264(dir, "bframes-" + profile, "320x240", 10, "-profile:v", profile, "-bf", "2");
         AtomicInteger keyframeRequests = new AtomicInteger();
         try (H264Decoder decoder = H264Decoder.create(DecoderOptions.defaults()
                 .withKeyframeRequest(keyframeRequests::incrementAndGet))) {

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,7 +54,7 @@ public final class VoiceServerEmulator implements AutoCloseable {
     private final AtomicInteger nextSsrc = new AtomicInteger(1000);
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicLong relayedPackets = new AtomicLong();
-    private final AtomicLong keyframeRequestsForwarded = new AtomicLong();
+    private final AtomicLong feedbackForwarded = new AtomicLong();
 
     private VoiceServerEmulator(List<String> modes, long heartbeatIntervalMs, SSLContext tls) throws IOException {
         this.modes = List.copyOf(modes);
@@ -94,8 +95,9 @@ public final class VoiceServerEmulator implements AutoCloseable {
         return relayedPackets.get();
     }
 
-    public long keyframeRequestsForwarded() {
-        return keyframeRequestsForwarded.get();
+    /** PLI, FIR and NACK packets forwarded from a receiver to the sender they name. */
+    public long feedbackForwarded() {
+        return feedbackForwarded.get();
     }
 
     /** The current session of {@code userId} in room {@code serverId}, or null. */
@@ -122,6 +124,65 @@ public final class VoiceServerEmulator implements AutoCloseable {
         if (s != null && s.connection != null) {
             s.connection.abort();
         }
+    }
+
+    /**
+     * Impairs what is relayed to that session, from a seeded generator: about 8% of packets swapped with the next
+     * one, 3% duplicated, and 5% held back and delivered two packets later as RTX (RFC 4588: original sequence
+     * number first, on the announced RTX SSRC and payload type); an RTCP sender report every 40 packets.
+     */
+    public void impair(String serverId, long userId, long seed) {
+        Session s = session(serverId, userId);
+        if (s != null) {
+            s.impairment = new Impairment(seed, false);
+        }
+    }
+
+    /**
+     * Drops about 5% of the H264 packets relayed to that session (seeded) and leaves their repair to the legs:
+     * the receiver's NACK goes back to the sender, whose RTX answer is relayed like any packet.
+     */
+    public void dropH264(String serverId, long userId, long seed) {
+        Session s = session(serverId, userId);
+        if (s != null) {
+            s.impairment = new Impairment(seed, true);
+        }
+    }
+
+    /** {swapped, duplicated, retransmitted or dropped} so far on that session's impaired link. */
+    public long[] impairmentCounts(String serverId, long userId) {
+        Impairment imp = session(serverId, userId).impairment;
+        synchronized (imp) {
+            return new long[] {imp.swapped, imp.duplicated, imp.retransmitted};
+        }
+    }
+
+    /** The state of one session's impaired link. */
+    static final class Impairment {
+        final java.util.Random random;
+        final boolean dropOnly;
+        byte[] held;
+        final List<Object[]> pendingRtx = new ArrayList<>(); // {countdown int[], packet byte[]}
+        int rtxSequence = 1000;
+        int packets;
+        long swapped;
+        long duplicated;
+        long retransmitted;
+
+        Impairment(long seed, boolean dropOnly) {
+            this.random = new java.util.Random(seed);
+            this.dropOnly = dropOnly;
+        }
+    }
+
+    /** Sends {@code text} as it is on that session's gateway WebSocket (malformed input on demand). */
+    public void sendRawText(String serverId, long userId, String text) {
+        session(serverId, userId).connection.sendText(text);
+    }
+
+    /** Sends a binary gateway frame as it is. */
+    public void sendRawBinary(String serverId, long userId, byte[] frame) {
+        session(serverId, userId).connection.sendBinary(frame);
     }
 
     /** Drops every datagram to and from that session for {@code duration}. */
@@ -153,6 +214,7 @@ public final class VoiceServerEmulator implements AutoCloseable {
         final Map<Integer, long[]> reverse = new ConcurrentHashMap<>(); // ssrc here → {sender index, ssrc}
         final List<byte[]> audioPayloads = new CopyOnWriteArrayList<>();
         final AtomicLong rtpReceived = new AtomicLong();
+        final AtomicLong senderReports = new AtomicLong();
         final AtomicLong seq = new AtomicLong();
         final int index;
         volatile WebSocketServer.Connection connection;
@@ -162,6 +224,8 @@ public final class VoiceServerEmulator implements AutoCloseable {
         volatile ObjectNode video; // the session's last Video announcement
         volatile long blackholeUntil;
         volatile boolean closed;
+        volatile Impairment impairment;
+        volatile long lastRelayNanos;
 
         Session(String serverId, String sessionId, long userId, WebSocketServer.Connection c) throws IOException {
             this.serverId = serverId;
@@ -173,7 +237,7 @@ public final class VoiceServerEmulator implements AutoCloseable {
             this.videoSsrc = ssrc + 1;
             this.rtxSsrc = ssrc + 2;
             this.udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            udp.setSoTimeout(200);
+            udp.setSoTimeout(20);
             this.udpThread = Thread.ofPlatform().daemon().name("emulator-udp-" + userId).start(this::udpLoop);
         }
 
@@ -187,6 +251,11 @@ public final class VoiceServerEmulator implements AutoCloseable {
 
         public long rtpReceived() {
             return rtpReceived.get();
+        }
+
+        /** RTCP sender reports about this session's video SSRC that opened with its key. */
+        public long senderReports() {
+            return senderReports.get();
         }
 
         /** Opus payloads this session sent, decrypted. */
@@ -230,10 +299,12 @@ public final class VoiceServerEmulator implements AutoCloseable {
                     p.setLength(buf.length);
                     udp.receive(p);
                 } catch (SocketTimeoutException e) {
+                    flushImpairment();
                     continue;
                 } catch (IOException e) {
                     return;
                 }
+                flushImpairment();
                 if (blackholed()) {
                     continue;
                 }
@@ -299,12 +370,118 @@ public final class VoiceServerEmulator implements AutoCloseable {
             if (c == null || to == null || blackholed() || closed) {
                 return;
             }
-            MemorySegment copy = MemorySegment.ofArray(new byte[length + 64]);
-            MemorySegment.copy(plain, 0, copy, 0, length);
-            Bytes.put32(copy, 8, map(sender, senderSsrc));
+            byte[] packet = plain.asSlice(0, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            Bytes.put32(MemorySegment.ofArray(packet), 8, map(sender, senderSsrc));
+            Impairment imp = impairment;
+            if (imp == null) {
+                sealAndSend(packet);
+                return;
+            }
+            synchronized (imp) {
+                lastRelayNanos = System.nanoTime();
+                double r = imp.random.nextDouble();
+                if (imp.dropOnly) {
+                    if ((packet[1] & 0x7F) == 103 && r < 0.05) {
+                        imp.retransmitted++; // dropped: the legs must repair it
+                    } else {
+                        sealAndSend(packet);
+                    }
+                    return;
+                }
+                if (r < 0.05) {
+                    imp.pendingRtx.add(new Object[] {new int[] {2}, toRtx(imp, sender, packet)});
+                    imp.retransmitted++;
+                } else if (r < 0.13 && imp.held == null) {
+                    imp.held = packet;
+                    imp.swapped++;
+                } else {
+                    sealAndSend(packet);
+                    if (imp.held != null) {
+                        sealAndSend(imp.held);
+                        imp.held = null;
+                    }
+                    if (r > 0.97) {
+                        sealAndSend(packet);
+                        imp.duplicated++;
+                    }
+                }
+                for (var it = imp.pendingRtx.iterator(); it.hasNext();) {
+                    Object[] p = it.next();
+                    if (--((int[]) p[0])[0] < 0) {
+                        sealAndSend((byte[]) p[1]);
+                        it.remove();
+                    }
+                }
+                if (++imp.packets % 40 == 0) {
+                    sendSenderReport();
+                }
+            }
+        }
+
+        /** Sends what the impairment still holds once the stream pauses (called from this session's UDP loop). */
+        void flushImpairment() {
+            Impairment imp = impairment;
+            if (imp == null || System.nanoTime() - lastRelayNanos < 30_000_000L) {
+                return;
+            }
+            synchronized (imp) {
+                if (imp.held != null) {
+                    sealAndSend(imp.held);
+                    imp.held = null;
+                }
+                for (Object[] p : imp.pendingRtx) {
+                    sealAndSend((byte[]) p[1]);
+                }
+                imp.pendingRtx.clear();
+            }
+        }
+
+        /** RFC 4588 §4: same header (extension included) with RTX SSRC, PT and sequence, then OSN, then payload. */
+        private byte[] toRtx(Impairment imp, Session sender, byte[] packet) {
+            MemorySegment p = MemorySegment.ofArray(packet);
+            int header = 12 + 4 * (packet[0] & 0x0F);
+            if ((packet[0] & 0x10) != 0) {
+                header += 4 + 4 * Bytes.u16(p, header + 2);
+            }
+            byte[] rtx = new byte[packet.length + 2];
+            System.arraycopy(packet, 0, rtx, 0, header);
+            MemorySegment r = MemorySegment.ofArray(rtx);
+            rtx[1] = (byte) ((packet[1] & 0x80) | ((packet[1] & 0x7F) + 1));
+            Bytes.put16(r, 2, imp.rtxSequence++);
+            Bytes.put32(r, 8, map(sender, sender.rtxSsrc));
+            Bytes.put16(r, header, Bytes.u16(p, 2));
+            System.arraycopy(packet, header, rtx, header + 2, packet.length - header);
+            return rtx;
+        }
+
+        private void sendSenderReport() {
+            byte[] sr = new byte[28];
+            MemorySegment s = MemorySegment.ofArray(sr);
+            io.mediaplane.rtp.RtcpSenderReport.write(s, 0, ssrc, 0, 0, 0, 0);
+            DiscordTransportCipher c = cipher;
+            InetSocketAddress to = peer;
+            MemorySegment copy = MemorySegment.ofArray(new byte[28 + 64]);
+            MemorySegment.copy(s, 0, copy, 0, 28);
             int n;
             synchronized (c) {
-                n = c.sealRtp(copy, 0, length, length + 64);
+                n = c.sealRtcp(copy, 0, 28, 28 + 64);
+            }
+            if (n > 0) {
+                sendRaw(copy, n, to);
+            }
+        }
+
+        private void sealAndSend(byte[] packet) {
+            DiscordTransportCipher c = cipher;
+            InetSocketAddress to = peer;
+            if (c == null || to == null) {
+                return;
+            }
+            MemorySegment copy = MemorySegment.ofArray(new byte[packet.length + 64]);
+            MemorySegment.copy(MemorySegment.ofArray(packet), 0, copy, 0, packet.length);
+            int n;
+            synchronized (c) {
+                n = c.sealRtp(copy, 0, packet.length, packet.length + 64);
             }
             if (n > 0) {
                 sendRaw(copy, n, to);
@@ -317,10 +494,13 @@ public final class VoiceServerEmulator implements AutoCloseable {
             synchronized (c) {
                 n = c.openRtcp(s, 0, len);
             }
-            if (n < 12 || pt != 206) {
-                return;
+            if (n >= 28 && pt == 200 && Bytes.i32(s, 4) == videoSsrc) {
+                senderReports.incrementAndGet(); // opened (tag verified) and about this session's video
             }
             int fmt = Bytes.u8(s, 0) & 0x1F;
+            if (n < 12 || pt != 206 && !(pt == 205 && fmt == 1)) { // PLI, FIR and generic NACK go to the sender
+                return;
+            }
             long mediaAt = fmt == 4 ? 12 : 8; // FIR names the SSRC in its FCI (RFC 5104 §4.3.1)
             if (mediaAt + 4 > n) {
                 return;
@@ -345,7 +525,7 @@ public final class VoiceServerEmulator implements AutoCloseable {
                     }
                     if (m > 0) {
                         target.sendRaw(copy, m, to);
-                        keyframeRequestsForwarded.incrementAndGet();
+                        feedbackForwarded.incrementAndGet();
                     }
                     return;
                 }

@@ -1,0 +1,107 @@
+package io.mediaplane.reliability;
+
+import io.mediaplane.buffer.Bytes;
+import io.mediaplane.buffer.PacketBuffer;
+import io.mediaplane.rtp.PacketStatus;
+import io.mediaplane.rtp.RtpPacket;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Receive side of RTP retransmission, RFC 4588 in session-multiplexing mode (§4, §5): an RTX packet carries the
+ * original sequence number (OSN) in the first two payload bytes, under its own SSRC, payload type and sequence
+ * numbers. {@link #unwrap} turns it back into the original packet in place: the header moves two bytes forward
+ * over the OSN (a copy of the header only, not the payload), then sequence number, payload type (the
+ * {@code apt} of the RTX payload type's fmtp, §8.6) and SSRC are restored. Timestamp, marker, CSRCs and header
+ * extensions are the original's already (§4). Not thread-safe; allocation-free.
+ */
+public final class RtxUnwrapper {
+    private static final int MAX_STREAMS = 16;
+    private final int[] apt = new int[128];
+    private final int[] rtxSsrcs = new int[MAX_STREAMS];
+    private final int[] mediaSsrcs = new int[MAX_STREAMS];
+    private int streams;
+    private final ReliabilityCounters counters = new ReliabilityCounters();
+    private long unwrapped;
+
+    public RtxUnwrapper() {
+        java.util.Arrays.fill(apt, -1);
+    }
+
+    /** {@code a=fmtp:rtxPayloadType apt=originalPayloadType} (RFC 4588 §8.6). */
+    public RtxUnwrapper payloadType(int rtxPayloadType, int originalPayloadType) {
+        if ((rtxPayloadType & ~0x7F) != 0 || (originalPayloadType & ~0x7F) != 0) {
+            throw new IllegalArgumentException("payload types are 7 bits");
+        }
+        apt[rtxPayloadType] = originalPayloadType;
+        return this;
+    }
+
+    /** The RTX stream {@code rtxSsrc} repairs {@code mediaSsrc} ({@code a=ssrc-group:FID media rtx}, RFC 4588 §8.7). */
+    public RtxUnwrapper ssrc(int mediaSsrc, int rtxSsrc) {
+        for (int i = 0; i < streams; i++) {
+            if (rtxSsrcs[i] == rtxSsrc) {
+                mediaSsrcs[i] = mediaSsrc;
+                return this;
+            }
+        }
+        if (streams == MAX_STREAMS) {
+            throw new IllegalStateException("at most " + MAX_STREAMS + " RTX streams");
+        }
+        rtxSsrcs[streams] = rtxSsrc;
+        mediaSsrcs[streams] = mediaSsrc;
+        streams++;
+        return this;
+    }
+
+    /** Whether {@code packet} has a negotiated RTX payload type (check before {@link #unwrap}). */
+    public boolean isRtx(RtpPacket packet) {
+        return apt[packet.payloadType()] >= 0;
+    }
+
+    /**
+     * Restores the original packet from the RTX packet {@code packet} (wrapped over {@code buffer}); on OK the
+     * buffer holds the original packet and {@code packet} is re-wrapped over it. Otherwise nothing changed and
+     * the caller drops the packet (a padding-only RTX packet, sent for bandwidth probing, is
+     * {@link ReliabilityStatus#RTX_NO_OSN}).
+     */
+    public ReliabilityStatus unwrap(RtpPacket packet, PacketBuffer buffer) {
+        int original = apt[packet.payloadType()];
+        if (original < 0) {
+            return counters.count(ReliabilityStatus.NOT_RTX);
+        }
+        int mediaSsrc = 0;
+        int k = 0;
+        while (k < streams && rtxSsrcs[k] != packet.ssrc()) {
+            k++;
+        }
+        if (k == streams) {
+            return counters.count(ReliabilityStatus.NOT_RTX);
+        }
+        mediaSsrc = mediaSsrcs[k];
+        if (packet.payloadLength() < 2) {
+            return counters.count(ReliabilityStatus.RTX_NO_OSN);
+        }
+        MemorySegment s = packet.segment();
+        long off = packet.offset();
+        int osn = Bytes.u16(s, packet.payloadOffset());
+        int header = packet.headerLength();
+        MemorySegment.copy(s, off, s, off + 2, header); // overlapping: copied as if through a temporary
+        buffer.trimFront(2);
+        if (packet.wrap(buffer) != PacketStatus.OK) {
+            throw new IllegalStateException("an RTX packet that was valid stopped being valid after unwrapping");
+        }
+        packet.setSequenceNumber(osn);
+        packet.setPayloadType(original);
+        packet.setSsrc(mediaSsrc);
+        unwrapped++;
+        return ReliabilityStatus.OK;
+    }
+
+    public long unwrapped() {
+        return unwrapped;
+    }
+
+    public ReliabilityCounters counters() {
+        return counters;
+    }
+}

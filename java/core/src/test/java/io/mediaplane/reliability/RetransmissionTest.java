@@ -1,0 +1,162 @@
+package io.mediaplane.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mediaplane.buffer.Bytes;
+import io.mediaplane.buffer.PacketBuffer;
+import io.mediaplane.buffer.PacketPool;
+import io.mediaplane.rtp.RtcpNack;
+import io.mediaplane.rtp.RtpHeader;
+import io.mediaplane.rtp.RtpPacket;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** RetransmissionHistory answering NACKs (plain and RFC 4588 RTX) and RtxUnwrapper restoring the originals. */
+class RetransmissionTest {
+    private static final long MS = 1_000_000L;
+    private static final int SSRC = 0x1234_5678;
+    private static final int RTX_SSRC = 0x0BAD_CAFE;
+    private final PacketPool pool = PacketPool.heap(64, 1500);
+    private final List<PacketBuffer> sent = new ArrayList<>();
+
+    @AfterEach
+    void noLeak() {
+        sent.forEach(PacketBuffer::release);
+        assertThat(pool.outstanding()).isZero();
+    }
+
+    /** An RTP packet with a CSRC, a one-byte extension, {@code payload} bytes and optional padding. */
+    private static byte[] packet(int seq, int payload, int padding, Random r) {
+        byte[] b = new byte[12 + 4 + 8 + payload + padding];
+        MemorySegment s = MemorySegment.ofArray(b);
+        RtpHeader.write(s, 0, seq % 3 == 0, 96, seq, 3000 * (seq / 3), SSRC, 0xC5C5C5C5);
+        RtpHeader.setExtension(s, 0, true);
+        Bytes.put16(s, 16, 0xBEDE);
+        Bytes.put16(s, 18, 1);
+        Bytes.put8(s, 20, 0x12); // id 1, 3 bytes
+        Bytes.put24(s, 21, seq);
+        for (int i = 0; i < payload; i++) {
+            b[24 + i] = (byte) r.nextInt(256);
+        }
+        if (padding > 0) {
+            RtpHeader.setPadding(s, 0, true);
+            b[b.length - 1] = (byte) padding;
+        }
+        return b;
+    }
+
+    private static byte[] nack(int... seqs) {
+        byte[] b = new byte[256];
+        int n = RtcpNack.write(MemorySegment.ofArray(b), 0, 1, SSRC, seqs, seqs.length);
+        return java.util.Arrays.copyOf(b, n);
+    }
+
+    private static RtcpNack view(byte[] nack) {
+        RtcpNack v = new RtcpNack();
+        assertThat(v.wrap(MemorySegment.ofArray(nack), 0, nack.length).ok()).isTrue();
+        return v;
+    }
+
+    @Test
+    void rtxCarriesTheOsnAndUnwrapsToTheOriginal() {
+        Random r = new Random(1);
+        List<byte[]> originals = new ArrayList<>();
+        try (RetransmissionHistory history = new RetransmissionHistory(pool, 32, 2000 * MS).rtx(97, RTX_SSRC, 500)) {
+            for (int seq = 65530; seq < 65546; seq++) {
+                byte[] p = packet(seq & 0xFFFF, 50 + r.nextInt(900), seq % 4 == 0 ? 4 : 0, r);
+                originals.add(p);
+                assertThat(history.store(MemorySegment.ofArray(p), 0, p.length, seq * MS)).isEqualTo(ReliabilityStatus.OK);
+            }
+            int resent = history.onNack(view(nack(65531, 65535, 0, 2)), 65546 * MS, sent::add);
+            assertThat(resent).isEqualTo(4);
+        }
+        RtxUnwrapper unwrapper = new RtxUnwrapper().payloadType(97, 96).ssrc(SSRC, RTX_SSRC);
+        RtpPacket view = new RtpPacket();
+        int[] expectedOsn = {65531, 65535, 0, 2};
+        for (int k = 0; k < sent.size(); k++) {
+            PacketBuffer b = sent.get(k);
+            assertThat(view.wrap(b).ok()).isTrue();
+            assertThat(view.payloadType()).isEqualTo(97);
+            assertThat(view.ssrc()).isEqualTo(RTX_SSRC);
+            assertThat(view.sequenceNumber()).isEqualTo(500 + k); // the RTX stream's own numbering
+            assertThat(view.hasPadding()).isFalse();
+            assertThat(Bytes.u16(view.segment(), view.payloadOffset())).isEqualTo(expectedOsn[k]);
+            assertThat(unwrapper.isRtx(view)).isTrue();
+            assertThat(unwrapper.unwrap(view, b)).isEqualTo(ReliabilityStatus.OK);
+            byte[] original = originals.get((expectedOsn[k] - 65530) & 0xFFFF);
+            RtpPacket orig = new RtpPacket();
+            orig.wrap(MemorySegment.ofArray(original), 0, original.length);
+            orig.stripPadding();
+            byte[] unpadded = java.util.Arrays.copyOf(original, orig.length());
+            assertThat(b.toArray()).isEqualTo(unpadded);
+        }
+    }
+
+    @Test
+    void plainResendIsTheStoredPacket() {
+        Random r = new Random(2);
+        byte[] p = packet(7, 300, 8, r);
+        try (RetransmissionHistory history = new RetransmissionHistory(pool, 16, 2000 * MS)) {
+            history.store(MemorySegment.ofArray(p), 0, p.length, 0);
+            assertThat(history.resend(7, MS, sent::add)).isEqualTo(ReliabilityStatus.OK);
+            assertThat(sent.getFirst().toArray()).isEqualTo(p);
+        }
+    }
+
+    @Test
+    void oncePerRoundTripAndOnlyWhileYoungEnough() {
+        Random r = new Random(3);
+        try (RetransmissionHistory history = new RetransmissionHistory(pool, 16, 1000 * MS).rttNanos(30 * MS)) {
+            for (int seq = 0; seq < 4; seq++) {
+                byte[] p = packet(seq, 100, 0, r);
+                history.store(MemorySegment.ofArray(p), 0, p.length, 0);
+            }
+            assertThat(history.resend(1, 10 * MS, sent::add)).isEqualTo(ReliabilityStatus.OK);
+            assertThat(history.resend(1, 39 * MS, sent::add)).isEqualTo(ReliabilityStatus.RESEND_TOO_SOON);
+            assertThat(history.resend(1, 40 * MS, sent::add)).isEqualTo(ReliabilityStatus.OK);
+            assertThat(history.resend(9, 40 * MS, sent::add)).isEqualTo(ReliabilityStatus.NOT_IN_HISTORY);
+            assertThat(history.resend(2, 1000 * MS, sent::add)).isEqualTo(ReliabilityStatus.NOT_IN_HISTORY);
+            byte[] p = packet(4, 100, 0, r);
+            history.store(MemorySegment.ofArray(p), 0, p.length, 1500 * MS); // ages the others out
+            assertThat(history.buffersHeld()).isEqualTo(1);
+            assertThat(history.counters().get(ReliabilityStatus.RESEND_TOO_SOON)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void boundedByPacketCountWithoutPoolChurn() {
+        Random r = new Random(4);
+        try (RetransmissionHistory history = new RetransmissionHistory(pool, 8, 2000 * MS)) {
+            for (int seq = 0; seq < 100; seq++) {
+                byte[] p = packet(seq, 100, 0, r);
+                history.store(MemorySegment.ofArray(p), 0, p.length, seq * MS);
+                assertThat(history.buffersHeld()).isLessThanOrEqualTo(8);
+            }
+            assertThat(pool.outstanding()).isEqualTo(8);
+            assertThat(history.resend(91, 100 * MS, sent::add)).isEqualTo(ReliabilityStatus.NOT_IN_HISTORY);
+            assertThat(history.resend(92, 100 * MS, sent::add)).isEqualTo(ReliabilityStatus.OK);
+        }
+    }
+
+    @Test
+    void unwrapperRefusesWhatIsNotRtx() {
+        RtxUnwrapper unwrapper = new RtxUnwrapper().payloadType(97, 96).ssrc(SSRC, RTX_SSRC);
+        PacketBuffer b = pool.acquire();
+        b.length(12);
+        RtpHeader.write(b.segment(), b.offset(), false, 97, 1, 0, RTX_SSRC);
+        RtpPacket v = new RtpPacket();
+        v.wrap(b);
+        assertThat(unwrapper.unwrap(v, b)).isEqualTo(ReliabilityStatus.RTX_NO_OSN); // padding-only probe
+        RtpHeader.setSsrc(b.segment(), b.offset(), 42);
+        v.wrap(b);
+        assertThat(unwrapper.unwrap(v, b)).isEqualTo(ReliabilityStatus.NOT_RTX);
+        RtpHeader.setPayloadType(b.segment(), b.offset(), 96);
+        v.wrap(b);
+        assertThat(unwrapper.isRtx(v)).isFalse();
+        b.release();
+    }
+}

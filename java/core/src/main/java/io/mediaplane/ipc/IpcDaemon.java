@@ -24,7 +24,7 @@ public final class IpcDaemon {
 
     /** Why the daemon stopped. */
     public enum Stop {
-        END_OF_INPUT(0), DESTROY(0), OUTPUT_FAILED(1), INPUT_FAILED(1);
+        END_OF_INPUT(0), DESTROY(0), STOPPED(0), OUTPUT_FAILED(1), INPUT_FAILED(1);
 
         private final int exitStatus;
 
@@ -58,6 +58,7 @@ public final class IpcDaemon {
     private final CommandParser parser = new CommandParser();
     private final InputCounters inputCounters = new InputCounters();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicReference<Stop> stop = new AtomicReference<>();
     private final int maxLineBytes;
 
@@ -94,8 +95,8 @@ public final class IpcDaemon {
 
     /**
      * Reads and carries out commands until end of input, {@code destroy} or an output failure, then shuts down.
-     * The input is read on a thread of its own so that an output failure can stop the daemon while a read blocks;
-     * that thread ends with the input.
+     * The input is read on a thread of its own so that an output failure or {@link #stop} can stop the daemon while
+     * a read blocks; that (daemon) thread ends with the input.
      */
     public Stop run() {
         Thread reader = Thread.ofPlatform().name("mediaplane-ipc-reader").daemon(true).start(this::readLoop);
@@ -111,11 +112,21 @@ public final class IpcDaemon {
             backend.close();
         } finally {
             writer.close();
+            finished.countDown();
         }
-        if (why != Stop.OUTPUT_FAILED && why != Stop.INPUT_FAILED) {
-            joinQuietly(reader);
+        if (why == Stop.END_OF_INPUT || why == Stop.DESTROY) {
+            joinQuietly(reader); // it has finished or is about to; otherwise it may block in a read until input ends
         }
         return why;
+    }
+
+    /**
+     * Stops the daemon from another thread (a signal's shutdown hook) as {@code destroy} would, and waits up to
+     * {@code timeout} for {@link #run} to have closed the legs and written the queued events.
+     */
+    public boolean stop(java.time.Duration timeout) throws InterruptedException {
+        requestStop(Stop.STOPPED);
+        return finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public InputCounters inputCounters() {

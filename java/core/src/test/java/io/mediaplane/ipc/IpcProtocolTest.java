@@ -188,4 +188,21 @@ class IpcProtocolTest {
         assertThat(ipc.recorder().closed).isTrue();
         assertThat(ipcThreads()).isEmpty();
     }
+
+    @Test
+    void stopFromAnotherThreadClosesTheBackendLikeDestroy() throws Exception {
+        IpcHarness ipc = IpcHarness.recording();
+        ipc.send("{\"type\":\"stream_publish_pause\"}");
+        ipc.sync();
+        assertThat(ipc.daemon.stop(IpcHarness.WAIT)).isTrue();
+        assertThat(ipc.awaitStop()).isEqualTo(IpcDaemon.Stop.STOPPED);
+        assertThat(ipc.recorder().calls).containsExactly("publishPause", "close");
+        assertThat(ipcThreads()).doesNotContain("mediaplane-ipc-writer");
+        // the reader may still wait in a read (a signal does not end input); it ends with the input
+        assertThat(ipc.endInput()).isEqualTo(IpcDaemon.Stop.STOPPED);
+        for (int i = 0; i < 3000 && !ipcThreads().isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(ipcThreads()).isEmpty();
+    }
 }

@@ -8,6 +8,7 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,6 +47,18 @@ final class IpcCommand implements Callable<Integer> {
         boolean decode = !forwardEncodedVideo;
         IpcDaemon daemon = new IpcDaemon(new FileInputStream(FileDescriptor.in), frames,
                 events -> new DiscordMediaBackend(events, b -> b.gatewayVersion(version), decode));
+        // SIGTERM / SIGINT: close the legs (WebSocket close frames, FFmpeg stopped) before the JVM goes
+        Thread hook = Thread.ofPlatform().name("mediaplane-ipc-shutdown").unstarted(() -> {
+            try {
+                // straight to stderr: java.util.logging shuts down in a hook of its own at the same time
+                if (daemon.stop(Duration.ofSeconds(10))) {
+                    stderr.println("mediaplane ipc: stopped by the JVM's shutdown (signal or exit); legs closed");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
         IpcDaemon.Stop stop = daemon.run();
         return stop.exitStatus();
     }

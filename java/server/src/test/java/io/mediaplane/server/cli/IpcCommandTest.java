@@ -9,12 +9,14 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mediaplane ipc} as a control plane runs it: a child JVM whose stdin gets command lines and whose stdout must
@@ -102,6 +104,32 @@ class IpcCommandTest {
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isZero();
             assertThat(p.getInputStream().readAllBytes()).isEmpty();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void sigtermStopsTheDaemonThroughItsShutdownPath(@TempDir Path dir) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path err = dir.resolve("stderr.txt");
+        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "ipc").redirectError(err.toFile()).start();
+        try {
+            OutputStream stdin = p.getOutputStream();
+            stdin.write("{\"type\":\"stream_publish_pause\"}\n{\"type\":\"nope\"}\n".getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            // the answer to the second line shows the daemon is up and has read both
+            DataInputStream out = new DataInputStream(p.getInputStream());
+            assertThat(out.readUnsignedByte()).isZero();
+            byte[] payload = new byte[Integer.reverseBytes(out.readInt())];
+            out.readFully(payload);
+            assertThat(JSON.readTree(payload).get("code").asText()).isEqualTo("invalid_request");
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(128 + 15);
+            assertThat(Files.readString(err))
+                    .contains("mediaplane ipc: stopped by the JVM's shutdown (signal or exit); legs closed");
         } finally {
             p.destroyForcibly();
         }

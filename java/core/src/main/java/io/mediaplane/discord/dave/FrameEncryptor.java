@@ -97,6 +97,8 @@ public final class FrameEncryptor implements AutoCloseable {
             }
             int supplemental = SecureFrame.MIN_SUPPLEMENTAL_LENGTH + nonceSize + rangesSize;
             if (supplemental > 0xFF) {
+                // the trailer's size byte cannot describe this many clear ranges (hundreds of tiny NALs/OBUs):
+                // the frame cannot be sent in the DAVE format, so it is refused rather than truncated
                 return FrameCryptoStatus.MALFORMED.result();
             }
             out[at++] = (byte) supplemental;

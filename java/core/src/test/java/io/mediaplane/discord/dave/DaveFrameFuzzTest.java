@@ -43,14 +43,21 @@ class DaveFrameFuzzTest {
             encryptor.setKeyRatchet(new KeyRatchet(BASE));
             byte[] sealed = new byte[FrameEncryptor.maxSealedSize(frame.length) + frame.length + 16];
             int n = encryptor.seal(codec, frame, frame.length, sealed);
-            assertThat(n).isPositive();
-            try (FrameDecryptor fresh = new FrameDecryptor(TruncatedTagAesGcm.Backend.BOUNCY_CASTLE)) {
-                fresh.transitionToKeyRatchet(new KeyRatchet(BASE), 0, now);
-                byte[] opened = new byte[n];
-                int m = fresh.open(MediaKind.VIDEO, sealed, n, opened, now);
-                assertThat(m).isNotNegative();
-                if (codec == Codec.OPUS || codec == Codec.VP8 || codec == Codec.VP9) {
-                    assertThat(Arrays.copyOf(opened, m)).isEqualTo(frame);
+            if (n < 0) {
+                // Only a frame with clear ranges can be refused: so many of them (e.g. hundreds of tiny AV1 OBUs)
+                // that their LEB128 list does not fit the trailer's one-byte supplemental size, which libdave
+                // refuses as well (seed av1-too-many-ranges).
+                assertThat(FrameCryptoStatus.ofResult(n)).isEqualTo(FrameCryptoStatus.MALFORMED);
+                assertThat(codec).isIn(Codec.H264, Codec.H265, Codec.AV1);
+            } else {
+                try (FrameDecryptor fresh = new FrameDecryptor(TruncatedTagAesGcm.Backend.BOUNCY_CASTLE)) {
+                    fresh.transitionToKeyRatchet(new KeyRatchet(BASE), 0, now);
+                    byte[] opened = new byte[n];
+                    int m = fresh.open(MediaKind.VIDEO, sealed, n, opened, now);
+                    assertThat(m).isNotNegative();
+                    if (codec == Codec.OPUS || codec == Codec.VP8 || codec == Codec.VP9) {
+                        assertThat(Arrays.copyOf(opened, m)).isEqualTo(frame);
+                    }
                 }
             }
         }

@@ -31,6 +31,7 @@ final class DaveRoom {
     private int nextTransition = 1;
     private int pendingTransition = -1;
     private long commits;
+    private long executed;
     private long invalidCommits;
 
     DaveRoom(long groupId) {
@@ -49,6 +50,11 @@ final class DaveRoom {
     /** Commits announced (opcode 29). */
     long commits() {
         return commits;
+    }
+
+    /** Transitions executed (opcode 22 sent to every participant). */
+    long executed() {
+        return executed;
     }
 
     /** Opcode 31 messages received. */
@@ -115,6 +121,7 @@ final class DaveRoom {
         }
         pendingTransition = -1;
         participants.clear();
+        executed++;
         propose();
     }
 

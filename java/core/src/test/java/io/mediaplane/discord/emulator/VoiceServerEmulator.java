@@ -93,6 +93,12 @@ public final class VoiceServerEmulator implements AutoCloseable {
         return r == null ? 0 : r.commits();
     }
 
+    /** DAVE transitions executed (opcode 22 sent to all their participants) in room {@code serverId}. */
+    public synchronized long daveTransitions(String serverId) {
+        DaveRoom r = daveRooms.get(serverId);
+        return r == null ? 0 : r.executed();
+    }
+
     /** The endpoint for a Java leg ({@code ws://127.0.0.1:port}). */
     public String endpoint() {
         return "ws://127.0.0.1:" + ws.port();

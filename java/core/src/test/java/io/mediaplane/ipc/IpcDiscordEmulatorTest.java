@@ -293,7 +293,7 @@ class IpcDiscordEmulatorTest {
     @Test
     void theVoiceLegConnectsFromJoinAndTheGatewayMirrors() throws Exception {
         List<JsonNode> seen = new ArrayList<>();
-        try (VoiceServerEmulator emulator = VoiceServerEmulator.start(); IpcHarness ipc = daemon(true)) {
+        try (VoiceServerEmulator emulator = VoiceServerEmulator.start().enableDave(); IpcHarness ipc = daemon(true)) {
             ipc.send("{\"type\":\"join\",\"guildId\":\"4200\",\"channelId\":\"4201\",\"selfMute\":false}");
             assertThat(ipc.next("adapter_send").json().path("payload").path("op").asInt()).isEqualTo(4);
             ipc.send("{\"type\":\"voice_state\",\"data\":{\"session_id\":\"vs1\",\"user_id\":\"" + WATCHER
@@ -309,6 +309,17 @@ class IpcDiscordEmulatorTest {
             assertThat(e.path("status").asText()).isEqualTo("ready");
             assertThat(seen).anySatisfy(x -> assertThat(x.path("type").asText()).isEqualTo("ready"));
             assertThat(emulator.session("4200", Long.parseLong(WATCHER))).isNotNull();
+            // the voice leg offers DAVE and, given version 1, starts MLS with a key package for channel 4201's group
+            assertThat(emulator.received(0)).anySatisfy(r -> {
+                assertThat(r.d().path("max_dave_protocol_version").asInt()).isEqualTo(1);
+                assertThat(r.d().path("channel_id").asText()).isEqualTo("4201");
+            });
+            assertThat(emulator.session("4200", Long.parseLong(WATCHER)).daveVersion()).isEqualTo(1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (emulator.received(26).isEmpty() && System.nanoTime() - deadline < 0) {
+                Thread.sleep(20);
+            }
+            assertThat(emulator.received(26)).as("key package").isNotEmpty();
 
             // leaving the channel disconnects the leg
             ipc.send("{\"type\":\"voice_state\",\"data\":{\"session_id\":\"vs1\",\"user_id\":\"" + WATCHER

@@ -11,6 +11,7 @@ import java.lang.foreign.ValueLayout;
  *
  * @param lostPackets packets missing before this frame (the leg has already asked for a keyframe when needed)
  * @param frameCrypto how {@link FrameCrypto#open} went: {@link FrameCryptoStatus#OK} means it produced the bytes
+ * @param endToEndEncrypted the frame arrived end-to-end encrypted (DAVE) and {@link FrameCrypto#open} opened it
  */
 public record VideoFrame(LegRole role, long userId, int ssrc, Codec codec, boolean keyframe, int rtpTimestamp,
         String streamType, String rid, MemorySegment data, int lostPackets, FrameCryptoStatus frameCrypto,

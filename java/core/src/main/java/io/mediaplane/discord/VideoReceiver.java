@@ -397,7 +397,10 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
             }
             VideoStreamDescriptor d = binding.descriptor();
             stats.count(LegStats.Counter.FRAMES_DELIVERED);
-            boolean e2ee = !(frameCrypto instanceof FrameCrypto.Passthrough);
+            // DAVE strips its supplemental trailer (tag, nonce, ranges, size, FA FA: at least 11 bytes) from a frame
+            // it opens; a frame let through in the clear (before the group forms, in a transition's passthrough
+            // window) keeps its length, so it does not count as end-to-end encrypted
+            boolean e2ee = !(frameCrypto instanceof FrameCrypto.Passthrough) && r < length;
             VideoFrame f = new VideoFrame(role, binding.userId(), ssrc, codec, keyframe, timestamp,
                     d == null ? null : d.type(), d == null ? null : d.rid(), frame, lostPackets,
                     FrameCryptoStatus.OK, e2ee);

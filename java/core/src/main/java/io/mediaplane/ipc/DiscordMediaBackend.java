@@ -12,6 +12,7 @@ import io.mediaplane.discord.PublishState;
 import io.mediaplane.discord.VideoFrame;
 import io.mediaplane.discord.VideoState;
 import io.mediaplane.discord.VideoStreamDescriptor;
+import io.mediaplane.discord.dave.DaveGatewayHook;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -47,6 +48,7 @@ public final class DiscordMediaBackend implements MediaBackend {
     private final Map<String, ScreenWatch> screenWatches = new ConcurrentHashMap<>();
     private final boolean decodeVideo;
     private final Map<Long, VideoState> videoStates = new ConcurrentHashMap<>();
+    private final Map<DiscordLeg, DaveGatewayHook> daveHooks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService publishThread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("mediaplane-ipc-publish").factory());
     private final PublishSource.Resolver resolver;
@@ -104,10 +106,18 @@ public final class DiscordMediaBackend implements MediaBackend {
             return;
         }
         LegConfig config;
+        DaveGatewayHook dave = daveHook(role, userId, c.daveChannelId());
         try {
-            config = configure.apply(LegConfig.builder(legRole(role), c.endpoint(), c.serverId(), userId,
-                    c.sessionId(), c.token()).channelId(c.daveChannelId())).build();
+            LegConfig.Builder builder = LegConfig.builder(legRole(role), c.endpoint(), c.serverId(), userId,
+                    c.sessionId(), c.token()).channelId(c.daveChannelId());
+            if (dave != null) {
+                builder.daveHook(dave).frameCrypto(dave.frameCrypto());
+            }
+            config = configure.apply(builder).build();
         } catch (RuntimeException e) {
+            if (dave != null) {
+                dave.close();
+            }
             events.accept(Event.Error.of(role.connectFailed(), "cannot connect " + role.wireName() + ": " + e.getMessage()));
             return;
         }
@@ -120,8 +130,42 @@ public final class DiscordMediaBackend implements MediaBackend {
         }
         LOG.log(System.Logger.Level.INFO, "connecting " + role.wireName() + " " + c);
         DiscordLeg leg = DiscordLeg.connect(config, new Listener(role));
+        if (dave != null && config.daveHook() == dave) {
+            daveHooks.put(leg, dave);
+            if (leg.state().isTerminal()) {
+                closeDave(leg);
+            }
+        } else if (dave != null) {
+            dave.close(); // the configure step chose other crypto
+        }
         synchronized (this) {
             legs.put(role, leg);
+        }
+    }
+
+    /**
+     * The leg's own DAVE session, as clankvox makes one per connection (davey {@code DaveSession::new(pv, user_id,
+     * channel_id)}): the MLS group id is {@code daveChannelId}, the voice channel id for the voice leg and
+     * rtc_server_id − 1 for Go Live legs (the control plane computes it). Null, with a log line, when that is not a
+     * snowflake: the leg then runs without end-to-end encryption (protocol version 0).
+     */
+    private static DaveGatewayHook daveHook(TransportRole role, long userId, String daveChannelId) {
+        long group;
+        try {
+            group = Long.parseUnsignedLong(daveChannelId == null ? "" : daveChannelId);
+        } catch (NumberFormatException e) {
+            LOG.log(System.Logger.Level.WARNING, role.wireName() + ": daveChannelId \""
+                    + CommandParser.clip(String.valueOf(daveChannelId)) + "\" is not a snowflake: no DAVE");
+            return null;
+        }
+        return new DaveGatewayHook(userId, group);
+    }
+
+    /** Closes the leg's DAVE session once the leg is done with it. */
+    private void closeDave(DiscordLeg leg) {
+        DaveGatewayHook dave = daveHooks.remove(leg);
+        if (dave != null) {
+            dave.close();
         }
     }
 
@@ -411,6 +455,7 @@ public final class DiscordMediaBackend implements MediaBackend {
         }
         for (DiscordLeg leg : open) {
             leg.close();
+            closeDave(leg);
         }
         for (String user : List.copyOf(screenWatches.keySet())) {
             ScreenWatch w = screenWatches.remove(user);
@@ -460,6 +505,9 @@ public final class DiscordMediaBackend implements MediaBackend {
             }
             if (role == TransportRole.STREAM_PUBLISH && to == LegState.READY && current(leg)) {
                 onPublishThread(DiscordMediaBackend.this::startPending);
+            }
+            if (to.isTerminal()) {
+                closeDave(leg);
             }
         }
 

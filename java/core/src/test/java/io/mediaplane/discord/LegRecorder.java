@@ -9,7 +9,8 @@ final class LegRecorder implements LegListener {
     record Transition(LegState from, LegState to, String reason) {
     }
 
-    record Frame(long userId, int ssrc, boolean keyframe, int timestamp, int lostPackets, byte[] data) {
+    record Frame(long userId, int ssrc, boolean keyframe, int timestamp, int lostPackets, byte[] data,
+            boolean endToEndEncrypted) {
     }
 
     final List<Transition> transitions = new CopyOnWriteArrayList<>();
@@ -49,7 +50,7 @@ final class LegRecorder implements LegListener {
     @Override
     public void onVideoFrame(DiscordLeg leg, VideoFrame frame) {
         frames.add(new Frame(frame.userId(), frame.ssrc(), frame.keyframe(), frame.rtpTimestamp(),
-                frame.lostPackets(), frame.toByteArray()));
+                frame.lostPackets(), frame.toByteArray(), frame.endToEndEncrypted()));
     }
 
     @Override

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The whole path a clankvox control plane drives: the IPC daemon, over pipes, connects a {@code stream_publish}
@@ -112,16 +114,31 @@ class IpcDiscordEmulatorTest {
         }
     }
 
-    @Test
-    void aControlPlanePublishesAClipAndWatchesItsEncodedFramesThroughTheEmulator() throws Exception {
+    /**
+     * @param dave the emulator plays Discord's DAVE side: each leg's own DAVE session (group rtc_server_id − 1)
+     *             joins the MLS group before the clip is played, every frame crosses the emulator with DAVE's
+     *             trailer and reaches the control plane opened ({@code daveDecrypted})
+     */
+    @ParameterizedTest(name = "dave={0}")
+    @ValueSource(booleans = {false, true})
+    void aControlPlanePublishesAClipAndWatchesItsEncodedFramesThroughTheEmulator(boolean dave) throws Exception {
         Clip clip = clip();
         assertThat(clip.accessUnits()).hasSizeGreaterThanOrEqualTo(CLIP_FRAMES);
         List<JsonNode> seen = new ArrayList<>();
-        try (VoiceServerEmulator emulator = VoiceServerEmulator.start(); IpcHarness ipc = daemon(false)) {
+        try (VoiceServerEmulator emulator = dave ? VoiceServerEmulator.start().enableDave()
+                : VoiceServerEmulator.start(); IpcHarness ipc = daemon(false)) {
             ipc.send(connect("stream_publish_connect", emulator, PUBLISHER, "s1"));
             awaitTransport(ipc, "stream_publish", "ready", seen);
             ipc.send(connect("stream_watch_connect", emulator, WATCHER, "s2"));
             awaitTransport(ipc, "stream_watch", "ready", seen);
+            if (dave) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (emulator.daveTransitions(RTC_SERVER) < 1 && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(20);
+                }
+                assertThat(emulator.daveTransitions(RTC_SERVER)).as("the legs' MLS group formed").isEqualTo(1);
+                assertThat(emulator.session(RTC_SERVER, Long.parseLong(WATCHER)).daveVersion()).isEqualTo(1);
+            }
             assertThat(seen).anySatisfy(e -> assertThat(e.toString())
                     .isEqualTo("{\"type\":\"transport_state\",\"role\":\"stream_publish\",\"status\":\"connecting\"}"));
 
@@ -148,7 +165,7 @@ class IpcDiscordEmulatorTest {
                         assertThat(state).as("user_video_state comes before the first frame").isNotNull();
                         assertThat(e.path("userId").asText()).isEqualTo(PUBLISHER);
                         assertThat(e.path("codec").asText()).isEqualTo("H264");
-                        assertThat(e.path("daveDecrypted").asBoolean()).isFalse(); // no DAVE session: passthrough
+                        assertThat(e.path("daveDecrypted").asBoolean()).as("opened by DAVE").isEqualTo(dave);
                         long ts = e.path("rtpTimestamp").asLong();
                         byte[] au = Base64.getDecoder().decode(e.path("frameBase64").asText());
                         if (firstTimestamp < 0) {
@@ -189,6 +206,14 @@ class IpcDiscordEmulatorTest {
                 assertThat(p.output()).as("FFmpeg's complaints").isBlank();
             }
             assertThat(Files.readAllLines(md5).stream().filter(l -> !l.startsWith("#"))).hasSize(CLIP_FRAMES);
+            VoiceServerEmulator.Session onWire = emulator.session(RTC_SERVER, Long.parseLong(PUBLISHER));
+            if (dave) {
+                assertThat(onWire.daveFrames()).as("frames with DAVE's trailer on the wire")
+                        .isGreaterThanOrEqualTo(CLIP_FRAMES);
+                assertThat(onWire.clearFrames()).as("frames without it").isZero();
+            } else {
+                assertThat(onWire.daveFrames()).isZero();
+            }
 
             ipc.send("{\"type\":\"stream_publish_stop\"}");
             JsonNode end = null;
@@ -268,7 +293,7 @@ class IpcDiscordEmulatorTest {
     @Test
     void theVoiceLegConnectsFromJoinAndTheGatewayMirrors() throws Exception {
         List<JsonNode> seen = new ArrayList<>();
-        try (VoiceServerEmulator emulator = VoiceServerEmulator.start(); IpcHarness ipc = daemon(true)) {
+        try (VoiceServerEmulator emulator = VoiceServerEmulator.start().enableDave(); IpcHarness ipc = daemon(true)) {
             ipc.send("{\"type\":\"join\",\"guildId\":\"4200\",\"channelId\":\"4201\",\"selfMute\":false}");
             assertThat(ipc.next("adapter_send").json().path("payload").path("op").asInt()).isEqualTo(4);
             ipc.send("{\"type\":\"voice_state\",\"data\":{\"session_id\":\"vs1\",\"user_id\":\"" + WATCHER
@@ -284,6 +309,17 @@ class IpcDiscordEmulatorTest {
             assertThat(e.path("status").asText()).isEqualTo("ready");
             assertThat(seen).anySatisfy(x -> assertThat(x.path("type").asText()).isEqualTo("ready"));
             assertThat(emulator.session("4200", Long.parseLong(WATCHER))).isNotNull();
+            // the voice leg offers DAVE and, given version 1, starts MLS with a key package for channel 4201's group
+            assertThat(emulator.received(0)).anySatisfy(r -> {
+                assertThat(r.d().path("max_dave_protocol_version").asInt()).isEqualTo(1);
+                assertThat(r.d().path("channel_id").asText()).isEqualTo("4201");
+            });
+            assertThat(emulator.session("4200", Long.parseLong(WATCHER)).daveVersion()).isEqualTo(1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (emulator.received(26).isEmpty() && System.nanoTime() - deadline < 0) {
+                Thread.sleep(20);
+            }
+            assertThat(emulator.received(26)).as("key package").isNotEmpty();
 
             // leaving the channel disconnects the leg
             ipc.send("{\"type\":\"voice_state\",\"data\":{\"session_id\":\"vs1\",\"user_id\":\"" + WATCHER

@@ -11,15 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
-import org.bouncycastle.mls.codec.Credential;
-import org.bouncycastle.mls.codec.ExternalSender;
-import org.bouncycastle.mls.codec.KeyPackage;
-import org.bouncycastle.mls.codec.MLSInputStream;
-import org.bouncycastle.mls.codec.MLSMessage;
-import org.bouncycastle.mls.codec.MLSOutputStream;
-import org.bouncycastle.mls.codec.Proposal;
-import org.bouncycastle.mls.crypto.MlsCipherSuite;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +28,7 @@ class DaveSessionTest {
     private static final long SECOND = 1_000_000_000L;
 
     private final AtomicLong clock = new AtomicLong(1_000 * SECOND);
-    private MlsCipherSuite suite;
-    private AsymmetricCipherKeyPair gatewayKey;
+    private GatewayExternalSender gateway;
     private byte[] externalSender;
 
     /** A session whose gateway output is recorded. */
@@ -92,43 +82,21 @@ class DaveSessionTest {
 
     @BeforeEach
     void gateway() throws Exception {
-        suite = MlsCipherSuite.getSuite(DaveMls.CIPHERSUITE);
-        gatewayKey = suite.generateSignatureKeyPair();
-        externalSender = MLSOutputStream.encode(new ExternalSender(
-                suite.serializeSignaturePublicKey(gatewayKey.getPublic()), Credential.forBasic(new byte[] {0})));
+        gateway = new GatewayExternalSender();
+        externalSender = gateway.externalSenderPackage();
     }
 
     /** Opcode 27 append body: external Add proposals for the key packages. */
     private byte[] proposeAdd(long epoch, byte[]... keyPackages) throws Exception {
-        List<byte[]> messages = new ArrayList<>();
-        for (byte[] kp : keyPackages) {
-            KeyPackage keyPackage = (KeyPackage) MLSInputStream.decode(kp, KeyPackage.class);
-            messages.add(MLSOutputStream.encode(MLSMessage.externalProposal(suite, DaveMls.bigEndian(GROUP), epoch,
-                    Proposal.add(keyPackage), 0, suite.serializeSignaturePrivateKey(gatewayKey.getPrivate()))));
-        }
-        return body(0, messages);
+        return gateway.proposeAdd(GROUP, epoch, List.of(keyPackages));
     }
 
     private static byte[] body(int op, List<byte[]> items) {
-        int n = items.stream().mapToInt(i -> i.length).sum();
-        byte[] out = new byte[1 + (n < 0x40 ? 1 : 2) + n];
-        out[0] = (byte) op;
-        int at = 1;
-        if (n < 0x40) {
-            out[at++] = (byte) n;
-        } else {
-            out[at++] = (byte) (0x40 | n >>> 8);
-            out[at++] = (byte) n;
-        }
-        for (byte[] i : items) {
-            System.arraycopy(i, 0, out, at, i.length);
-            at += i.length;
-        }
-        return out;
+        return GatewayExternalSender.proposals(op, items);
     }
 
     private static byte[][] commitWelcome(Member m) throws Exception {
-        return DaveyInteropTest.splitCommitWelcome(m.last(DaveOpcode.MLS_COMMIT_WELCOME));
+        return GatewayExternalSender.splitCommitWelcome(m.last(DaveOpcode.MLS_COMMIT_WELCOME));
     }
 
     /** A creates the group with B; transition 4 executed on both. */
@@ -137,8 +105,8 @@ class DaveSessionTest {
         Member b = new Member(B);
         a.session.onBinary(27, proposeAdd(0, b.last(DaveOpcode.MLS_KEY_PACKAGE)));
         byte[][] cw = commitWelcome(a);
-        a.session.onBinary(29, DaveyInteropTest.transition(4, cw[0]));
-        b.session.onBinary(30, DaveyInteropTest.transition(4, cw[1]));
+        a.session.onBinary(29, GatewayExternalSender.transition(4, cw[0]));
+        b.session.onBinary(30, GatewayExternalSender.transition(4, cw[1]));
         assertThat(a.json).containsExactly("{\"op\":23,\"d\":{\"transition_id\":4}}");
         assertThat(b.json).containsExactly("{\"op\":23,\"d\":{\"transition_id\":4}}");
         a.session.onExecuteTransition(4);
@@ -185,16 +153,16 @@ class DaveSessionTest {
         a.session.onBinary(27, addC);
         // the ProposalRef of C's Add: RefHash over the AuthenticatedContent (the MLSMessage without its version)
         byte[] message = DaveMls.vector(addC, 1);
-        byte[] ref = suite.refHash(Arrays.copyOfRange(message, 2, message.length), "MLS 1.0 Proposal Reference");
+        byte[] ref = gateway.suite().refHash(Arrays.copyOfRange(message, 2, message.length), "MLS 1.0 Proposal Reference");
         byte[] refVector = new byte[1 + ref.length];
         refVector[0] = (byte) ref.length;
         System.arraycopy(ref, 0, refVector, 1, ref.length);
         a.session.onBinary(27, body(1, List.of(refVector)));
         assertThat(a.sent(DaveOpcode.MLS_COMMIT_WELCOME)).isEqualTo(3);
         byte[][] cw = commitWelcome(a);
-        a.session.onBinary(29, DaveyInteropTest.transition(0, cw[0]));
+        a.session.onBinary(29, GatewayExternalSender.transition(0, cw[0]));
         assertThat(a.session.members()).containsExactlyInAnyOrder(A, B);
-        b.session.onBinary(30, DaveyInteropTest.transition(0, cw[1]));
+        b.session.onBinary(30, GatewayExternalSender.transition(0, cw[1]));
         assertThat(b.session.epoch()).isEqualTo(1);
         assertThat(b.session.isSending()).as("transition 0 executes at once").isTrue();
         assertThat(a.session.mlsFailures()).isZero();
@@ -212,13 +180,13 @@ class DaveSessionTest {
         byte[] broken = cw[0].clone();
         broken[broken.length - 5] ^= 0x01; // inside the signature
         long keyPackages = a.sent(DaveOpcode.MLS_KEY_PACKAGE);
-        a.session.onBinary(29, DaveyInteropTest.transition(12, broken));
+        a.session.onBinary(29, GatewayExternalSender.transition(12, broken));
         assertThat(a.json).containsExactly("{\"op\":31,\"d\":{\"transition_id\":12}}");
         assertThat(a.sent(DaveOpcode.MLS_KEY_PACKAGE)).isEqualTo(keyPackages + 1);
         assertThat(a.session.mlsFailures()).isEqualTo(1);
         // a welcome that is not for us is refused the same way
         Member c = new Member(C);
-        c.session.onBinary(30, DaveyInteropTest.transition(13, cw[1]));
+        c.session.onBinary(30, GatewayExternalSender.transition(13, cw[1]));
         assertThat(c.json).containsExactly("{\"op\":31,\"d\":{\"transition_id\":13}}");
     }
 
@@ -329,9 +297,9 @@ class DaveSessionTest {
             b.onBinary(1, 25, externalSender, sb);
             a.onClientsConnect(java.util.Set.of(B));
             a.onBinary(2, 27, proposeAdd(0, sb.last(26)), sa);
-            byte[][] cw = DaveyInteropTest.splitCommitWelcome(sa.last(28));
-            a.onBinary(3, 29, DaveyInteropTest.transition(6, cw[0]), sa);
-            b.onBinary(2, 30, DaveyInteropTest.transition(6, cw[1]), sb);
+            byte[][] cw = GatewayExternalSender.splitCommitWelcome(sa.last(28));
+            a.onBinary(3, 29, GatewayExternalSender.transition(6, cw[0]), sa);
+            b.onBinary(2, 30, GatewayExternalSender.transition(6, cw[1]), sb);
             assertThat(sa.json).containsExactly("23 {\"transition_id\":6}");
             a.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_EXECUTE_TRANSITION, "{\"transition_id\":6}", sa);
             b.onJson(io.mediaplane.discord.VoiceOpcode.DAVE_EXECUTE_TRANSITION, "{\"transition_id\":6}", sb);

@@ -11,9 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.mls.codec.MLSInputStream;
-import org.bouncycastle.mls.codec.MLSMessage;
-import org.bouncycastle.mls.codec.MLSOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,22 +100,6 @@ class DaveyInteropTest {
         }
     }
 
-    /** The commit (an MLSMessage) and the Welcome that follows it in an opcode 28 body. */
-    static byte[][] splitCommitWelcome(byte[] body) throws Exception {
-        MLSMessage commit = (MLSMessage) new MLSInputStream(body).read(MLSMessage.class);
-        int n = MLSOutputStream.encode(commit).length;
-        byte[] welcome = n < body.length ? Arrays.copyOfRange(body, n, body.length) : null;
-        return new byte[][] {Arrays.copyOf(body, n), welcome};
-    }
-
-    static byte[] transition(int id, byte[] message) {
-        byte[] out = new byte[2 + message.length];
-        out[0] = (byte) (id >>> 8);
-        out[1] = (byte) id;
-        System.arraycopy(message, 0, out, 2, message.length);
-        return out;
-    }
-
     static final byte[] H264 = Bytes.fromHex("00000001 09f0 00000001 674d401fe8802802dd80b501010140000003004000000f03c60c4480"
             .replace(" ", "") + "0000000168ebef20" + "00000001" + "6588840021ffa5c0b2e3f4" + "aa".repeat(400)
             + "00000001" + "419a2438" + "00000300".repeat(3) + "bb".repeat(300));
@@ -165,9 +146,9 @@ class DaveyInteropTest {
         byte[] proposals = DaveyPeer.bytes(peer.call("proposeAdd", "epoch", 0, "keyPackages",
                 List.of(daveyKeyPackage)), "body");
         java.session.onBinary(27, proposals);
-        byte[][] cw = splitCommitWelcome(java.lastBinary(DaveOpcode.MLS_COMMIT_WELCOME));
+        byte[][] cw = GatewayExternalSender.splitCommitWelcome(java.lastBinary(DaveOpcode.MLS_COMMIT_WELCOME));
         assertThat(cw[1]).as("welcome for the added member").isNotNull();
-        java.session.onBinary(29, transition(7, cw[0]));
+        java.session.onBinary(29, GatewayExternalSender.transition(7, cw[0]));
         assertThat(java.json).last().isEqualTo("{\"op\":23,\"d\":{\"transition_id\":7}}");
         java.session.onExecuteTransition(7);
         Map<String, Object> welcomed = peer.call("processWelcome", "user", Long.toUnsignedString(daveyUser),
@@ -215,7 +196,7 @@ class DaveyInteropTest {
             Map<String, Object> cw = peer.call("processProposals", "user", davey, "body", proposals,
                     "recognized", List.of(davey, Long.toUnsignedString(JAVA_USER)));
             peer.call("processCommit", "user", davey, "commit", DaveyPeer.bytes(cw, "commit"));
-            java.session.onBinary(30, transition(3, DaveyPeer.bytes(cw, "welcome")));
+            java.session.onBinary(30, GatewayExternalSender.transition(3, DaveyPeer.bytes(cw, "welcome")));
             assertThat(java.json).last().isEqualTo("{\"op\":23,\"d\":{\"transition_id\":3}}");
             java.session.onExecuteTransition(3);
             assertThat(java.session.epoch()).isEqualTo(1);
@@ -301,7 +282,7 @@ class DaveyInteropTest {
                     "frames", javaOld.subList(0, 2));
             assertThat(DaveyPeer.list(early, "frames")).containsOnly(Bytes.toHex(H264));
             peer.call("processCommit", "user", davey, "commit", commit);
-            java.session.onBinary(29, transition(9, commit));
+            java.session.onBinary(29, GatewayExternalSender.transition(9, commit));
             assertThat(java.session.epoch()).isEqualTo(2);
             assertThat(java.session.mlsFailures()).isZero();
             peer.call("processWelcome", "user", third, "welcome", DaveyPeer.bytes(cw, "welcome"));

@@ -38,6 +38,12 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Faults on demand: {@link #closeGateway} (a close code), {@link #crashGateway} (TCP drop, no close frame),
  * {@link #blackholeUdp} (the UDP path drops everything for a while, keepalive echoes included).
+ *
+ * <p>DAVE on demand ({@link #enableDave}): sessions whose Identify offers {@code max_dave_protocol_version} ≥ 1 get
+ * {@code dave_protocol_version} 1 and the gateway's MLS role ({@link DaveRoom}); the MLS group id is Identify's
+ * {@code channel_id}, or {@code server_id − 1} without one (a Go Live stream's rtc_server_id − 1). Media is relayed
+ * as it comes, so DAVE frames stay end-to-end encrypted; {@link Session#daveFrames()} counts the video frames that
+ * arrived with DAVE's {@code FA FA} trailer.
  */
 public final class VoiceServerEmulator implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -55,6 +61,8 @@ public final class VoiceServerEmulator implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicLong relayedPackets = new AtomicLong();
     private final AtomicLong feedbackForwarded = new AtomicLong();
+    private final Map<String, DaveRoom> daveRooms = new ConcurrentHashMap<>();
+    private volatile boolean dave;
 
     private VoiceServerEmulator(List<String> modes, long heartbeatIntervalMs, SSLContext tls) throws IOException {
         this.modes = List.copyOf(modes);
@@ -71,6 +79,24 @@ public final class VoiceServerEmulator implements AutoCloseable {
     public static VoiceServerEmulator start(List<String> modes, long heartbeatIntervalMs, SSLContext tls)
             throws IOException {
         return new VoiceServerEmulator(modes, heartbeatIntervalMs, tls);
+    }
+
+    /** Plays Discord's DAVE side for the sessions identifying from now on that offer it. */
+    public VoiceServerEmulator enableDave() {
+        dave = true;
+        return this;
+    }
+
+    /** Commits announced (opcode 29) in room {@code serverId}. */
+    public synchronized long daveCommits(String serverId) {
+        DaveRoom r = daveRooms.get(serverId);
+        return r == null ? 0 : r.commits();
+    }
+
+    /** DAVE transitions executed (opcode 22 sent to all their participants) in room {@code serverId}. */
+    public synchronized long daveTransitions(String serverId) {
+        DaveRoom r = daveRooms.get(serverId);
+        return r == null ? 0 : r.executed();
     }
 
     /** The endpoint for a Java leg ({@code ws://127.0.0.1:port}). */
@@ -216,6 +242,10 @@ public final class VoiceServerEmulator implements AutoCloseable {
         final AtomicLong rtpReceived = new AtomicLong();
         final AtomicLong senderReports = new AtomicLong();
         final AtomicLong seq = new AtomicLong();
+        final AtomicLong daveFrames = new AtomicLong();
+        final AtomicLong clearFrames = new AtomicLong();
+        volatile int daveVersion;
+        volatile long daveGroupId;
         final int index;
         volatile WebSocketServer.Connection connection;
         volatile InetSocketAddress peer;
@@ -265,6 +295,35 @@ public final class VoiceServerEmulator implements AutoCloseable {
 
         public String mode() {
             return mode;
+        }
+
+        /** Video frames (marker packets of payload type 103) this session sent ending in DAVE's {@code FA FA}. */
+        public long daveFrames() {
+            return daveFrames.get();
+        }
+
+        /** Video frames this session sent without the DAVE trailer. */
+        public long clearFrames() {
+            return clearFrames.get();
+        }
+
+        /** The DAVE protocol version its Session Description carried. */
+        public int daveVersion() {
+            return daveVersion;
+        }
+
+        /** A binary gateway frame {@code [u16 BE seq][u8 op][payload]}; the sequence is shared with JSON messages. */
+        void sendBinary(int op, byte[] payload) {
+            long n = seq.incrementAndGet();
+            byte[] frame = new byte[3 + payload.length];
+            frame[0] = (byte) (n >>> 8);
+            frame[1] = (byte) n;
+            frame[2] = (byte) op;
+            System.arraycopy(payload, 0, frame, 3, payload.length);
+            WebSocketServer.Connection c = connection;
+            if (c != null) {
+                c.sendBinary(frame);
+            }
         }
 
         int map(Session sender, int senderSsrc) {
@@ -346,6 +405,9 @@ public final class VoiceServerEmulator implements AutoCloseable {
             }
             rtpReceived.incrementAndGet();
             int pt = b1 & 0x7F;
+            if (pt == 103 && (b1 & 0x80) != 0) {
+                countDaveTrailer(s, n);
+            }
             if (pt == 120) {
                 int header = 12 + 4 * (Bytes.u8(s, 0) & 0x0F);
                 if ((Bytes.u8(s, 0) & 0x10) != 0) {
@@ -361,6 +423,19 @@ public final class VoiceServerEmulator implements AutoCloseable {
                     continue;
                 }
                 r.relay(this, senderSsrc, s, n);
+            }
+        }
+
+        /** Whether the frame ending in this marker packet carries DAVE's trailer (its last two bytes FA FA). */
+        private void countDaveTrailer(MemorySegment s, int n) {
+            int end = n;
+            if ((Bytes.u8(s, 0) & 0x20) != 0) { // RFC 3550 §5.1 padding: the last byte counts it
+                end -= Bytes.u8(s, n - 1);
+            }
+            if (end >= 14 && Bytes.u8(s, end - 1) == 0xFA && Bytes.u8(s, end - 2) == 0xFA) {
+                daveFrames.incrementAndGet();
+            } else {
+                clearFrames.incrementAndGet();
             }
         }
 
@@ -558,7 +633,7 @@ public final class VoiceServerEmulator implements AutoCloseable {
     /** The server-side opcodes the emulator sends. */
     enum VoiceOp {
         READY(2), SESSION_DESCRIPTION(4), SPEAKING(5), HEARTBEAT_ACK(6), HELLO(8), RESUMED(9), CLIENTS_CONNECT(11),
-        VIDEO(12), CLIENT_DISCONNECT(13);
+        VIDEO(12), CLIENT_DISCONNECT(13), DAVE_EXECUTE_TRANSITION(22);
 
         final int code;
 
@@ -606,6 +681,18 @@ public final class VoiceServerEmulator implements AutoCloseable {
                     case 5 -> speaking(s, d);
                     case 7 -> resume(c, d);
                     case 12 -> video(s, d);
+                    case 23 -> {
+                        DaveRoom room = s == null ? null : daveRooms.get(s.serverId);
+                        if (room != null) {
+                            room.onReadyForTransition(s, d.path("transition_id").asInt(-1));
+                        }
+                    }
+                    case 31 -> {
+                        DaveRoom room = s == null ? null : daveRooms.get(s.serverId);
+                        if (room != null) {
+                            room.onInvalidCommitWelcome(s);
+                        }
+                    }
                     default -> {
                         // 15 sink wants and others: recorded only
                     }
@@ -616,6 +703,21 @@ public final class VoiceServerEmulator implements AutoCloseable {
         @Override
         public void onBinary(WebSocketServer.Connection c, byte[] data) {
             received.add(new Received(data.length > 0 ? data[0] & 0xFF : -1, null));
+            synchronized (VoiceServerEmulator.this) {
+                Session s = (Session) c.attachment;
+                DaveRoom room = s == null ? null : daveRooms.get(s.serverId);
+                if (room == null || s.daveVersion == 0 || data.length < 1) {
+                    return;
+                }
+                byte[] payload = java.util.Arrays.copyOfRange(data, 1, data.length);
+                switch (data[0] & 0xFF) {
+                    case 26 -> room.onKeyPackage(s, payload);
+                    case 28 -> room.onCommitWelcome(s, payload);
+                    default -> {
+                        // client binary opcodes end here; others are recorded only
+                    }
+                }
+            }
         }
 
         @Override
@@ -649,6 +751,10 @@ public final class VoiceServerEmulator implements AutoCloseable {
             if (old != null) {
                 sessions.remove(old);
                 old.close();
+                DaveRoom room = daveRooms.get(serverId);
+                if (room != null) {
+                    room.leave(old);
+                }
             }
             Session s;
             try {
@@ -659,6 +765,12 @@ public final class VoiceServerEmulator implements AutoCloseable {
             }
             c.attachment = s;
             sessions.add(s);
+            if (dave && d.path("max_dave_protocol_version").asInt(0) >= 1) {
+                s.daveVersion = 1;
+                s.daveGroupId = d.hasNonNull("channel_id")
+                        ? Long.parseUnsignedLong(d.path("channel_id").asText())
+                        : Long.parseUnsignedLong(serverId) - 1;
+            }
             ObjectNode ready = JSON.createObjectNode();
             ready.put("ssrc", s.ssrc);
             ready.put("ip", "127.0.0.1");
@@ -709,13 +821,16 @@ public final class VoiceServerEmulator implements AutoCloseable {
             for (byte b : key) {
                 k.add(b & 0xFF);
             }
-            sd.put("dave_protocol_version", 0);
+            sd.put("dave_protocol_version", s.daveVersion);
             sd.put("video_codec", "H264");
             sd.put("audio_codec", "opus");
             sd.put("media_session_id", Long.toHexString(RANDOM.nextLong()));
             s.mode = mode;
             s.cipher = DiscordTransportCipher.builder(DiscordAeadMode.of(mode), key).build();
             s.send(VoiceOp.SESSION_DESCRIPTION, sd);
+            if (s.daveVersion > 0) {
+                daveRooms.computeIfAbsent(s.serverId, id -> new DaveRoom(s.daveGroupId)).onSessionDescription(s);
+            }
             // announce the video already flowing in the room
             for (Session o : sessions) {
                 if (o != s && o.serverId.equals(s.serverId) && o.video != null) {

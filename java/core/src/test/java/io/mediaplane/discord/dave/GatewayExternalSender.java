@@ -1,0 +1,94 @@
+package io.mediaplane.discord.dave;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.mls.codec.Credential;
+import org.bouncycastle.mls.codec.ExternalSender;
+import org.bouncycastle.mls.codec.KeyPackage;
+import org.bouncycastle.mls.codec.MLSInputStream;
+import org.bouncycastle.mls.codec.MLSMessage;
+import org.bouncycastle.mls.codec.MLSOutputStream;
+import org.bouncycastle.mls.codec.Proposal;
+import org.bouncycastle.mls.crypto.MlsCipherSuite;
+
+/**
+ * The voice gateway's part of DAVE's MLS, played on bcmls for tests: the external sender's signature key (opcode
+ * 25's {@code ExternalSender}), external Add proposals for members' key packages (opcode 27), and the framing of
+ * opcodes 27, 28, 29 and 30 (DAVE protocol, "Voice gateway opcodes"; RFC 9420 §12.1.8 external proposals).
+ */
+public final class GatewayExternalSender {
+    private final MlsCipherSuite suite;
+    private final AsymmetricCipherKeyPair key;
+    private final byte[] externalSender;
+
+    public GatewayExternalSender() throws Exception {
+        suite = MlsCipherSuite.getSuite(DaveMls.CIPHERSUITE);
+        key = suite.generateSignatureKeyPair();
+        externalSender = MLSOutputStream.encode(new ExternalSender(
+                suite.serializeSignaturePublicKey(key.getPublic()), Credential.forBasic(new byte[] {0})));
+    }
+
+    /** Opcode 25's payload: {@code ExternalSender{SignaturePublicKey; Credential}}. */
+    public byte[] externalSenderPackage() {
+        return externalSender.clone();
+    }
+
+    MlsCipherSuite suite() {
+        return suite;
+    }
+
+    /** Opcode 27 append body: one external Add proposal per key package, for group {@code groupId} at {@code epoch}. */
+    public byte[] proposeAdd(long groupId, long epoch, List<byte[]> keyPackages) throws Exception {
+        List<byte[]> messages = new ArrayList<>();
+        for (byte[] kp : keyPackages) {
+            KeyPackage keyPackage = (KeyPackage) MLSInputStream.decode(kp, KeyPackage.class);
+            messages.add(MLSOutputStream.encode(MLSMessage.externalProposal(suite, DaveMls.bigEndian(groupId), epoch,
+                    Proposal.add(keyPackage), 0, suite.serializeSignaturePrivateKey(key.getPrivate()))));
+        }
+        return proposals(0, messages);
+    }
+
+    /** Opcode 27 body: {@code [u8 op]} then the items as one MLS vector (RFC 9420 §2.1.2 variable-length size). */
+    public static byte[] proposals(int op, List<byte[]> items) {
+        int n = items.stream().mapToInt(i -> i.length).sum();
+        int header = n < 0x40 ? 1 : n < 0x4000 ? 2 : 4;
+        byte[] out = new byte[1 + header + n];
+        out[0] = (byte) op;
+        int at = 1;
+        if (header == 1) {
+            out[at++] = (byte) n;
+        } else if (header == 2) {
+            out[at++] = (byte) (0x40 | n >>> 8);
+            out[at++] = (byte) n;
+        } else {
+            out[at++] = (byte) (0x80 | n >>> 24);
+            out[at++] = (byte) (n >>> 16);
+            out[at++] = (byte) (n >>> 8);
+            out[at++] = (byte) n;
+        }
+        for (byte[] i : items) {
+            System.arraycopy(i, 0, out, at, i.length);
+            at += i.length;
+        }
+        return out;
+    }
+
+    /** Opcode 28 body split into {commit, welcome or null}. */
+    public static byte[][] splitCommitWelcome(byte[] body) throws Exception {
+        MLSMessage commit = (MLSMessage) new MLSInputStream(body).read(MLSMessage.class);
+        int n = MLSOutputStream.encode(commit).length;
+        byte[] welcome = n < body.length ? Arrays.copyOfRange(body, n, body.length) : null;
+        return new byte[][] {Arrays.copyOf(body, n), welcome};
+    }
+
+    /** Opcode 29/30 body: {@code [u16 BE transition_id]} then the MLS message. */
+    public static byte[] transition(int id, byte[] message) {
+        byte[] out = new byte[2 + message.length];
+        out[0] = (byte) (id >>> 8);
+        out[1] = (byte) id;
+        System.arraycopy(message, 0, out, 2, message.length);
+        return out;
+    }
+}

@@ -33,9 +33,6 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
     /** Stops the source and every thread and process it started. */
     void close();
 
-    /** Access units handed to the publisher so far. */
-    long produced();
-
     /** Turns a page URL (a video site) into a media URL FFmpeg can read. */
     @FunctionalInterface
     interface Resolver {
@@ -107,12 +104,6 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
                             : "ffmpeg exited with " + exit) + " after " + s.accessUnits() + " access units, all sent");
                 }
             });
-        }
-
-        @Override
-        public long produced() {
-            FfmpegH264Source s = source;
-            return s == null ? 0 : s.accessUnits();
         }
 
         @Override
@@ -236,8 +227,8 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
             return dropped.get();
         }
 
-        @Override
-        public long produced() {
+        /** Access units handed to the publisher so far. */
+        long produced() {
             return produced.get();
         }
     }

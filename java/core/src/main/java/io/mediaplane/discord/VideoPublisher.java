@@ -20,8 +20,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -255,7 +255,12 @@ public final class VideoPublisher implements AutoCloseable {
             return false;
         }
         unfinished.incrementAndGet();
-        queue.put(new Queued(accessUnit.clone(), 0, false));
+        try {
+            queue.put(new Queued(accessUnit.clone(), 0, false));
+        } catch (InterruptedException e) {
+            finished(1); // never queued
+            throw e;
+        }
         return true;
     }
 

@@ -593,11 +593,12 @@ public final class DiscordLeg implements AutoCloseable {
                 : r.streams().getFirst();
         layer = layer.withLimits(ps.maxBitrate(), ps.framesPerSecond(), ps.width(), ps.height())
                 .withActive(publishingAnnounced);
-        if (layer.type() == null) {
-            layer = new VideoStreamDescriptor("screen", layer.rid() == null ? "100" : layer.rid(), layer.ssrc(),
-                    layer.rtxSsrc(), layer.active(), layer.quality(), layer.maxBitrate(), layer.maxFramerate(),
-                    "fixed", layer.maxWidth(), layer.maxHeight());
-        }
+        // Ready lists a stream connection's layer as type "video" even though Identify offered "screen"; the
+        // announcement says what is sent (a screen share, as offered), or watchers see a camera stream
+        layer = new VideoStreamDescriptor("screen", layer.rid() == null ? "100" : layer.rid(), layer.ssrc(),
+                layer.rtxSsrc(), layer.active(), layer.quality(), layer.maxBitrate(), layer.maxFramerate(),
+                layer.resolutionType() == null ? "fixed" : layer.resolutionType(), layer.maxWidth(),
+                layer.maxHeight());
         send(GatewayCodec.video(r.ssrc(), List.of(layer)));
         send(GatewayCodec.speaking(publishingAnnounced ? 2 : 0, r.ssrc()));
     }

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A publish source: FFmpeg (Debian's {@code ffmpeg}) reads a URL or file in real time ({@code -re}) and encodes
  * it the way clankvox's publisher does (libx264 veryfast/zerolatency, baseline, yuv420p, fixed GOP of one second,
  * access unit delimiters inserted) to a raw H264 pipe; the access units go to {@link VideoPublisher#put}.
+ * {@link #sent} completes once FFmpeg's output has ended and the publisher has sent its last access unit.
  * {@link #close} stops the process.
  */
 public final class FfmpegH264Source implements AutoCloseable {
@@ -16,6 +19,7 @@ public final class FfmpegH264Source implements AutoCloseable {
     private final Thread reader;
     private volatile boolean closed;
     private volatile long accessUnits;
+    private final CompletableFuture<Integer> sent = new CompletableFuture<>();
 
     private FfmpegH264Source(Process process, VideoPublisher publisher, LegListener listener, DiscordLeg leg) {
         this.process = process;
@@ -39,9 +43,19 @@ public final class FfmpegH264Source implements AutoCloseable {
                     }
                 }
                 splitter.finish();
-            } catch (IOException e) {
+                // the last unit is queued: done once the publisher has sent it, then FFmpeg's exit code says how
+                publisher.drained().get();
+                sent.complete(process.waitFor());
+            } catch (IOException | ExecutionException e) {
                 if (!closed && listener != null) {
                     listener.onError(leg, LegError.PUBLISH_SOURCE_FAILED, "ffmpeg output: " + e.getMessage());
+                }
+                sent.completeExceptionally(e);
+            } catch (InterruptedException e) {
+                sent.cancel(false); // closed
+            } finally {
+                if (closed) {
+                    sent.cancel(false);
                 }
             }
         });
@@ -77,6 +91,15 @@ public final class FfmpegH264Source implements AutoCloseable {
         return accessUnits;
     }
 
+    /**
+     * Completes with FFmpeg's exit code once its output has ended (end of input, or FFmpeg failed) and every access
+     * unit it produced has been sent, dropped or cleared by the publisher: the moment the stream has really ended.
+     * Fails if reading FFmpeg's output failed; cancelled by {@link #close}.
+     */
+    public CompletableFuture<Integer> sent() {
+        return sent;
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -101,5 +124,6 @@ public final class FfmpegH264Source implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        sent.cancel(false);
     }
 }

@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -35,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  * active or not) and Speaking (OP5, 2 = soundshare, or 0) announcements. After start and resume, frames are held
  * back until a keyframe, so a viewer never starts on a delta frame. {@link #offer} may be called from any thread;
  * it copies the unit into a bounded queue ({@value #QUEUE_FRAMES} frames, clankvox's depth) and returns false when
- * the queue is full or the publisher is not playing.
+ * the queue is full or the publisher is not playing. {@link #drained} tells when everything queued so far has gone.
  */
 public final class VideoPublisher implements AutoCloseable {
     static final int PACING_SHARE_PERCENT = 80;
@@ -61,10 +64,14 @@ public final class VideoPublisher implements AutoCloseable {
     private volatile boolean waitForKeyframe = true;
     private volatile boolean closed;
     private volatile long keyframeRequests;
+    /** Units queued and not yet finished (sent, dropped, or cleared by pause/stop): what {@link #drained} waits on. */
+    private final AtomicInteger unfinished = new AtomicInteger();
+    private final List<CompletableFuture<Void>> drainWaiters = new CopyOnWriteArrayList<>();
     private Thread sender;
     private H264Packetizer packetizer;
     private int packetizerSsrc;
     private byte[] sealed = new byte[256 << 10];
+    /** The RTP timestamp the next frame without an explicit one gets; assigned by the send thread under lock. */
     private int nextTimestamp = (int) (System.nanoTime() * 31);
     private final NanoClock clock = NanoClock.system();
     private final java.util.Queue<Integer> nacked = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -143,7 +150,7 @@ public final class VideoPublisher implements AutoCloseable {
     public void pause() {
         synchronized (lock) {
             if (state == PublishState.PLAYING) {
-                queue.clear();
+                clearQueue();
                 setState(PublishState.PAUSED, "pause");
             }
         }
@@ -163,9 +170,55 @@ public final class VideoPublisher implements AutoCloseable {
     public void stop() {
         synchronized (lock) {
             if (state != PublishState.IDLE) {
-                queue.clear();
+                clearQueue();
                 setState(PublishState.IDLE, "stop");
             }
+        }
+    }
+
+    private void clearQueue() {
+        List<Queued> dropped = new ArrayList<>();
+        queue.drainTo(dropped);
+        finished(dropped.size());
+    }
+
+    /** {@code n} queued units are done with (sent, dropped or cleared); the last one completes the drain waiters. */
+    private void finished(int n) {
+        if (n > 0 && unfinished.addAndGet(-n) == 0) {
+            completeDrainWaiters();
+        }
+    }
+
+    private void completeDrainWaiters() {
+        for (CompletableFuture<Void> f : drainWaiters) {
+            drainWaiters.remove(f);
+            f.complete(null);
+        }
+    }
+
+    /**
+     * Completes once every access unit queued before this call has been sent, dropped (no keyframe yet, leg not
+     * ready) or cleared by {@link #pause}/{@link #stop}, and the send thread is not in the middle of one: after the
+     * last packet of the last unit left. A source that has ended and handed over its last unit uses it to know its
+     * stream has gone out. Completes at once when nothing is queued, and when the publisher closes.
+     */
+    public CompletableFuture<Void> drained() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        drainWaiters.add(f);
+        if (unfinished.get() == 0 || closed) { // checked after registering, so a concurrent last unit is not missed
+            drainWaiters.remove(f);
+            f.complete(null);
+        }
+        return f;
+    }
+
+    /**
+     * The RTP timestamp the next frame sent without an explicit timestamp will carry. Read while paused, every
+     * frame sent after resume carries this one or later, every frame sent before an earlier one.
+     */
+    int nextTimestamp() {
+        synchronized (lock) {
+            return nextTimestamp;
         }
     }
 
@@ -201,7 +254,13 @@ public final class VideoPublisher implements AutoCloseable {
         if (state != PublishState.PLAYING || closed) {
             return false;
         }
-        queue.put(new Queued(accessUnit.clone(), 0, false));
+        unfinished.incrementAndGet();
+        try {
+            queue.put(new Queued(accessUnit.clone(), 0, false));
+        } catch (InterruptedException e) {
+            finished(1); // never queued
+            throw e;
+        }
         return true;
     }
 
@@ -211,7 +270,9 @@ public final class VideoPublisher implements AutoCloseable {
             return false;
         }
         byte[] copy = au.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+        unfinished.incrementAndGet();
         if (!queue.offer(new Queued(copy, ts, explicit))) {
+            finished(1);
             stats.drop(LegStats.Drop.PUBLISH_QUEUE_FULL);
             return false;
         }
@@ -237,11 +298,19 @@ public final class VideoPublisher implements AutoCloseable {
             if (t != null) {
                 answerNacks(t);
             }
-            if (q == null || state != PublishState.PLAYING) {
+            if (q == null) {
                 continue;
             }
             long started = System.nanoTime();
-            sendAccessUnit(q, frameNanos * PACING_SHARE_PERCENT / 100);
+            boolean sent;
+            try {
+                sent = sendAccessUnit(q, frameNanos * PACING_SHARE_PERCENT / 100);
+            } finally {
+                finished(1);
+            }
+            if (!sent) {
+                continue;
+            }
             // the next frame starts no earlier than one frame interval after this one (real-time pacing)
             long wait = frameNanos - (System.nanoTime() - started);
             if (wait > 0) {
@@ -250,21 +319,37 @@ public final class VideoPublisher implements AutoCloseable {
         }
     }
 
-    private void sendAccessUnit(Queued q, long spreadNanos) {
+    /** Sends one unit; false when it was not sent (not playing, waiting for a keyframe, leg not ready). */
+    private boolean sendAccessUnit(Queued q, long spreadNanos) {
         byte[] au = q.accessUnit();
         MemorySegment plain = MemorySegment.ofArray(au);
-        if (waitForKeyframe) {
-            if (!containsIdr(plain)) {
-                return;
+        int ts;
+        // the state, the keyframe gate and the timestamp are decided together under the lock pause/resume take:
+        // a unit taken from the queue just before a pause cannot slip out after the resume as a delta frame with a
+        // post-resume timestamp (a viewer would start on it)
+        synchronized (lock) {
+            if (state != PublishState.PLAYING) {
+                return false;
             }
-            waitForKeyframe = false;
+            if (waitForKeyframe) {
+                if (!containsIdr(plain)) {
+                    return false;
+                }
+                waitForKeyframe = false;
+            }
+            if (q.explicitTimestamp()) {
+                ts = q.timestamp();
+            } else {
+                ts = nextTimestamp;
+                nextTimestamp += 90_000 / settings.framesPerSecond();
+            }
         }
         int ssrc = leg.publishVideoSsrc();
         MediaTransport transport = leg.transport();
         if (ssrc == 0 || transport == null || leg.state() != LegState.READY) {
             stats.drop(LegStats.Drop.PUBLISH_QUEUE_FULL);
             waitForKeyframe = true; // whoever watches after the reconnect needs a keyframe first
-            return;
+            return false;
         }
         int need = frameCrypto.maxSealedSize(au.length);
         if (sealed.length < need) {
@@ -273,7 +358,7 @@ public final class VideoPublisher implements AutoCloseable {
         int n = frameCrypto.seal(Codec.H264, plain, MemorySegment.ofArray(sealed));
         if (n < 0) {
             stats.drop(LegStats.Drop.FRAME_CRYPTO_FAILED);
-            return;
+            return false;
         }
         if (packetizer == null || packetizerSsrc != ssrc) {
             packetizer = new H264Packetizer(pool, packets::add, GatewayCodec.H264_PT, ssrc,
@@ -288,13 +373,6 @@ public final class VideoPublisher implements AutoCloseable {
             history = new RetransmissionHistory(historyPool).rtx(GatewayCodec.H264_RTX_PT, leg.publishRtxSsrc(),
                     (int) (System.nanoTime() >>> 8) & 0xFFFF);
             nacked.clear();
-        }
-        int ts;
-        if (q.explicitTimestamp()) {
-            ts = q.timestamp();
-        } else {
-            ts = nextTimestamp;
-            nextTimestamp += 90_000 / settings.framesPerSecond();
         }
         packets.clear();
         PayloadStatus st = packetizer.packetizeAnnexB(MemorySegment.ofArray(sealed), 0, n, ts);
@@ -327,6 +405,7 @@ public final class VideoPublisher implements AutoCloseable {
         }
         packets.clear();
         stats.count(LegStats.Counter.FRAMES_SENT);
+        return true;
     }
 
     private int writeExtension(MemorySegment s, long packetOffset, int sequenceNumber) {
@@ -378,7 +457,8 @@ public final class VideoPublisher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        queue.clear();
+        clearQueue();
+        completeDrainWaiters();
         if (history != null) {
             history.close();
         }

@@ -360,47 +360,16 @@ public final class DiscordMediaBackend implements MediaBackend {
     }
 
     /**
-     * A source ran out (end of file, FFmpeg exit): once the publisher has sent what it queued, the stream goes idle.
-     * Called from the source's own thread.
+     * A source ran out (end of file, FFmpeg exit) and the publisher has sent the last access unit it produced
+     * ({@link io.mediaplane.discord.VideoPublisher#drained}): the stream goes idle. Called from the source's thread.
      */
     private void sourceEnded(PublishSource source, String reason) {
         onPublishThread(() -> {
             if (active == source) {
                 LOG.log(System.Logger.Level.INFO, "stream_publish source ended: " + reason);
-                stopWhenDrained(source, System.nanoTime() + DRAIN_LIMIT_NANOS, -1, 0);
+                stopSource();
             }
         });
-    }
-
-    /** The longest a finished source's queued frames are given to go out (the queue holds about 3 s at 30 fps). */
-    private static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final long DRAIN_CHECK_MILLIS = 20;
-    /** Checks in a row with nothing queued and nothing new from the source: covers the last unit's paced send. */
-    private static final int DRAINED_CHECKS = 4;
-
-    /**
-     * Publish thread: stops the source once the publisher queue has stayed empty, with no new unit from the source's
-     * reader (which may hand over the last unit after the process exit was seen), for {@link #DRAINED_CHECKS}
-     * checks. Rescheduled rather than waited for, so other publish commands are not held up.
-     */
-    private void stopWhenDrained(PublishSource source, long deadline, long lastProduced, int quietChecks) {
-        if (active != source) {
-            return; // stopped or replaced meanwhile
-        }
-        DiscordLeg leg = leg(TransportRole.STREAM_PUBLISH);
-        long produced = source.produced();
-        boolean quiet = leg == null || leg.publisher().queued() == 0 && produced == lastProduced;
-        int checks = quiet ? quietChecks + 1 : 0;
-        if (checks < DRAINED_CHECKS && System.nanoTime() < deadline) {
-            try {
-                publishThread.schedule(() -> stopWhenDrained(source, deadline, produced, checks),
-                        DRAIN_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-                return;
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // closing: stop now
-            }
-        }
-        stopSource();
     }
 
     private void stopSource() {

@@ -24,14 +24,14 @@ import java.util.function.BiConsumer;
 sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrames {
     System.Logger LOG = System.getLogger(PublishSource.class.getName());
 
-    /** Starts feeding {@code leg}'s (started) publisher; {@code ended} is told once when the source runs out. */
+    /**
+     * Starts feeding {@code leg}'s (started) publisher; {@code ended} is told once when the source has run out and
+     * the publisher has sent the last access unit it produced (or when it failed).
+     */
     void start(DiscordLeg leg, BiConsumer<PublishSource, String> ended) throws IOException;
 
     /** Stops the source and every thread and process it started. */
     void close();
-
-    /** Access units handed to the publisher so far. */
-    long produced();
 
     /** Turns a page URL (a video site) into a media URL FFmpeg can read. */
     @FunctionalInterface
@@ -80,7 +80,6 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
         private final boolean resolvedDirectUrl;
         private final Resolver resolver;
         private volatile FfmpegH264Source source;
-        private Thread watcher;
         private volatile boolean closed;
 
         Url(String url, boolean resolvedDirectUrl, Resolver resolver) {
@@ -99,22 +98,12 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
                 }
             });
             source = s;
-            watcher = Thread.ofPlatform().daemon().name("mediaplane-ipc-publish-watch").start(() -> {
-                try {
-                    int exit = s.waitFor();
-                    if (!closed) {
-                        ended.accept(this, "ffmpeg exited with " + exit + " after " + s.accessUnits() + " access units");
-                    }
-                } catch (InterruptedException e) {
-                    // closing
+            s.sent().whenComplete((exit, failure) -> {
+                if (!closed && !s.sent().isCancelled()) {
+                    ended.accept(this, (failure != null ? "ffmpeg output failed: " + failure
+                            : "ffmpeg exited with " + exit) + " after " + s.accessUnits() + " access units, all sent");
                 }
             });
-        }
-
-        @Override
-        public long produced() {
-            FfmpegH264Source s = source;
-            return s == null ? 0 : s.accessUnits();
         }
 
         @Override
@@ -122,10 +111,6 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
             closed = true;
             if (source != null) {
                 source.close();
-            }
-            if (watcher != null) {
-                watcher.interrupt();
-                joinQuietly(watcher);
             }
         }
     }
@@ -202,7 +187,14 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
                     splitter.finish();
                 } catch (IOException e) {
                     // the process went away; the writer or close reports it
+                    return;
                 }
+                // FFmpeg's output ended: the stream has ended once the publisher has sent the last unit
+                publisher.drained().thenRun(() -> {
+                    if (!closed) {
+                        ended.accept(this, "ffmpeg output ended after " + produced.get() + " access units, all sent");
+                    }
+                });
             });
         }
 
@@ -235,8 +227,8 @@ sealed interface PublishSource permits PublishSource.Url, PublishSource.PngFrame
             return dropped.get();
         }
 
-        @Override
-        public long produced() {
+        /** Access units handed to the publisher so far. */
+        long produced() {
             return produced.get();
         }
     }

@@ -26,6 +26,11 @@ class PublishControlTest {
         return emulator.received(op).stream().map(VoiceServerEmulator.Received::d).toList();
     }
 
+    /** The watcher's frames sent at or after {@code resumeTimestamp} (RFC 3550 timestamps compare modulo 2^32). */
+    private static List<LegRecorder.Frame> afterResume(LegRecorder events, int resumeTimestamp) {
+        return events.frames.stream().filter(f -> f.timestamp() - resumeTimestamp >= 0).toList();
+    }
+
     @Test
     void ffmpegSourceWithPauseResumeAndStop() throws Exception {
         H264Clip.make(dir, 240, "160x120");
@@ -53,15 +58,21 @@ class PublishControlTest {
                 assertThat(LegRecorder.await(() -> sent(emulator, 5).getLast().path("speaking").asInt() == 0, 5000))
                         .isTrue();
                 assertThat(sent(emulator, 12).getLast().path("streams").path(0).path("active").asBoolean()).isFalse();
-                Thread.sleep(300);
-                int atResume = watchEvents.frames.size();
+                // Frames sent before the pause may still be on their way to the watcher (loopback, relay, reorder
+                // buffer), so "after resume" is told by RTP timestamp, not by arrival order: while paused, every frame
+                // sent after resume carries this timestamp or a later one, every earlier frame an earlier one.
+                int resumeTimestamp = publish.publisher().nextTimestamp();
                 int statesAtResume = watchEvents.videoStates.size();
 
                 publish.publisher().resume();
                 assertThat(LegRecorder.await(() -> watchEvents.videoStates.size() > statesAtResume, 5000)).isTrue();
-                assertThat(LegRecorder.await(() -> watchEvents.frames.size() >= atResume + 10, 15_000)).isTrue();
-                assertThat(watchEvents.frames.get(atResume).keyframe()).as("first frame after resume").isTrue();
+                assertThat(LegRecorder.await(() -> afterResume(watchEvents, resumeTimestamp).size() >= 10, 15_000))
+                        .as("%s / %s", watch.stats(), publish.stats()).isTrue();
+                assertThat(afterResume(watchEvents, resumeTimestamp).getFirst().keyframe())
+                        .as("first frame after resume").isTrue();
                 assertThat(sent(emulator, 5).getLast().path("speaking").asInt()).isEqualTo(2);
+                assertThat(sent(emulator, 12).getLast().path("streams").path(0).path("type").asText())
+                        .as("a Go Live publish announces a screen share, whatever type Ready listed").isEqualTo("screen");
 
                 publish.publisher().stop();
                 assertThat(LegRecorder.await(() -> watchEvents.videoEnds.size() >= 2, 5000)).isTrue();
@@ -72,6 +83,31 @@ class PublishControlTest {
             assertThat(publish.stats().senderReportsSent()).isPositive();
             assertThat(emulator.session(PublishWatchRelayTest.RTC_SERVER, PUBLISHER).senderReports())
                     .as("sender reports the emulator opened").isPositive();
+        }
+    }
+
+    /**
+     * {@link FfmpegH264Source#sent} completes only after the last access unit FFmpeg produced has left: by then the
+     * publisher has sent every unit (the clip starts on a keyframe and nothing pauses it) and holds nothing more.
+     */
+    @Test
+    void sentCompletesAfterTheLastAccessUnitLeft() throws Exception {
+        H264Clip.make(dir, 45, "160x120");
+        PublishSettings small = new PublishSettings(160, 120, 30, 300_000, 1000, 1100);
+        try (VoiceServerEmulator emulator = VoiceServerEmulator.start();
+                DiscordLeg publish = DiscordLeg.connect(config(emulator, LegRole.STREAM_PUBLISH, PUBLISHER, "s1")
+                        .publishSettings(small).build(), new LegRecorder())) {
+            assertThat(publish.awaitState(LegState.READY, Duration.ofSeconds(10))).isTrue();
+            publish.publisher().start();
+            try (FfmpegH264Source source = FfmpegH264Source.start(publish, dir.resolve("clip.h264").toString(),
+                    null)) {
+                assertThat(source.sent()).as("%s", publish.stats()).succeedsWithin(Duration.ofSeconds(60))
+                        .isEqualTo(0);
+                assertThat(source.accessUnits()).isEqualTo(45);
+                assertThat(publish.stats().framesSent()).isEqualTo(source.accessUnits());
+                assertThat(publish.publisher().queued()).isZero();
+                assertThat(publish.publisher().drained()).isDone();
+            }
         }
     }
 }

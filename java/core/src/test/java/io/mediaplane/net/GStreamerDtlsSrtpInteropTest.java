@@ -87,17 +87,26 @@ class GStreamerDtlsSrtpInteropTest {
                     "video/x-raw,width=320,height=240,framerate=30/1", "!",
                     "x264enc", "tune=zerolatency", "speed-preset=ultrafast", "key-int-max=30", "!",
                     "rtph264pay", "pt=96", "ssrc=" + SSRC, "config-interval=1", "mtu=1200", "!", "e.rtp_sink_0"));
+            // ICE as the browser would do it, from the relay's address, before GStreamer starts: the exchange reads
+            // the relay's socket and would swallow a ClientHello that GStreamer sent meanwhile (it is resent only
+            // after DTLS's retransmission timer, RFC 6347 §4.2.4.1, doubling from 1 s)
+            StunMessage answer = relay.exchange(relay.request(ours.ufrag() + ":" + theirs.ufrag(), ours.pwd(),
+                    true, false));
+            assertThat(answer).isNotNull();
+            assertThat(answer.type()).isEqualTo(Stun.BINDING_SUCCESS);
             try (Peers.Running gst = Peers.start(cmd)) {
-                // ICE as the browser would do it, from the relay's address
-                StunMessage answer = relay.exchange(relay.request(ours.ufrag() + ":" + theirs.ufrag(), ours.pwd(),
-                        true, false));
-                assertThat(answer).isNotNull();
-                assertThat(answer.type()).isEqualTo(Stun.BINDING_SUCCESS);
                 Thread forward = Thread.ofPlatform().daemon().start(() -> relay(relay.socket,
                         new InetSocketAddress("127.0.0.1", gstTx), port.localAddress(),
-                        new InetSocketAddress("127.0.0.1", gstRx)));
+                        new InetSocketAddress("127.0.0.1", gstRx),
+                        () -> relay.request(ours.ufrag() + ":" + theirs.ufrag(), ours.pwd(), false, false)));
                 try {
-                    TransportState s = t.whenConnected().get(20, TimeUnit.SECONDS);
+                    TransportState s;
+                    try {
+                        s = t.whenConnected().get(60, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        throw new AssertionError(String.format("no DTLS handshake: %s; counters %s, port %s; "
+                                + "gst output:%n%s", t.state(), t.counters(), port.counters(), gst.output()), e);
+                    }
                     assertThat(s).as("%s %s; counters %s, port %s; gst output:\n%s", t.endReason(), t.endDetail(),
                                     t.counters(), port.counters(), gst.output())
                             .isEqualTo(TransportState.CONNECTED);
@@ -121,19 +130,34 @@ class GStreamerDtlsSrtpInteropTest {
         }
     }
 
-    /** Carries GStreamer's datagrams to our port and ours to GStreamer's udpsrc, until the socket closes. */
+    /**
+     * Carries GStreamer's datagrams to our port and ours to GStreamer's udpsrc, until the socket closes. Like a
+     * browser's ICE agent it sends a consent check every second (RFC 7675 §5.1: at most every 5 s), so a handshake
+     * that a loaded machine delays past the 30 s consent timeout is not cut off; the answers stay here.
+     */
     private static void relay(DatagramSocket s, InetSocketAddress gstSender, InetSocketAddress ours,
-            InetSocketAddress gstReceiver) {
+            InetSocketAddress gstReceiver, java.util.function.Supplier<byte[]> consentCheck) {
         byte[] buf = new byte[4096];
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         try {
-            s.setSoTimeout(0);
+            s.setSoTimeout(200);
+            long lastCheck = System.nanoTime();
             while (true) {
+                if (System.nanoTime() - lastCheck > 1_000_000_000L) {
+                    byte[] check = consentCheck.get();
+                    s.send(new DatagramPacket(check, check.length, ours));
+                    lastCheck = System.nanoTime();
+                }
                 p.setLength(buf.length);
-                s.receive(p);
+                try {
+                    s.receive(p);
+                } catch (java.net.SocketTimeoutException e) {
+                    continue;
+                }
                 InetSocketAddress from = (InetSocketAddress) p.getSocketAddress();
+                boolean stun = p.getLength() > 0 && (buf[0] & 0xFF) < 4; // RFC 7983 §7: 0..3 is STUN
                 InetSocketAddress to = from.getPort() == gstSender.getPort() ? ours
-                        : from.getPort() == ours.getPort() ? gstReceiver : null;
+                        : from.getPort() == ours.getPort() && !stun ? gstReceiver : null;
                 if (to != null) {
                     s.send(new DatagramPacket(buf, p.getLength(), to));
                 }

@@ -83,24 +83,41 @@ class RtpCommandTest {
                 }
             });
             Path log = Files.createTempFile("tcpdump", ".log");
-            Process tcpdump = new ProcessBuilder("tcpdump", "-i", "lo", "-U", "--immediate-mode", "-n", "-w", capture.toString(),
-                    "udp", "dst", "port", Integer.toString(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            // -B: an 8 MiB kernel buffer, so a tcpdump the loaded machine schedules late still finds every packet;
+            // --immediate-mode and -U: each packet is written to the file as soon as it is read
+            Process tcpdump = new ProcessBuilder("tcpdump", "-i", "lo", "-B", "8192", "-U", "--immediate-mode", "-n",
+                    "-w", capture.toString(), "udp", "dst", "port", Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            String tcpdumpLog;
             try {
-                long deadline = System.nanoTime() + 20_000_000_000L;
-                while (!Files.readString(log).contains("listening on")) {
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (!Files.readString(log).contains("listening on")) { // capturing from here on
                     assertThat(tcpdump.isAlive()).as("tcpdump: %s", Files.readString(log)).isTrue();
                     assertThat(System.nanoTime()).as("tcpdump never started").isLessThan(deadline);
                     Thread.sleep(50);
                 }
                 peer(List.of("gst-launch-1.0", "-q"), gstreamerH264(dir, port), "gst-launch-1.0", GST);
-                Thread.sleep(1000); // immediate mode: each packet is written as it comes; let the last ones land
+                // tcpdump reads packets in order: once this last one is in the file, every packet GStreamer sent
+                // was written or counted as dropped. An RTP packet of another payload type, which depay skips.
+                byte[] endMark = endOfCaptureMark();
+                sink.send(new DatagramPacket(endMark, endMark.length, new InetSocketAddress("127.0.0.1", port)));
+                while (!contains(Files.readAllBytes(capture), endMark)) {
+                    assertThat(tcpdump.isAlive()).as("tcpdump: %s", Files.readString(log)).isTrue();
+                    assertThat(System.nanoTime()).as("tcpdump never wrote the last packet: %s",
+                            Files.readString(log)).isLessThan(deadline);
+                    Thread.sleep(50);
+                }
             } finally {
-                tcpdump.destroy(); // SIGTERM: tcpdump closes the file
+                tcpdump.destroy(); // SIGTERM: tcpdump closes the file and prints its counts
                 if (!tcpdump.waitFor(10, TimeUnit.SECONDS)) {
                     tcpdump.destroyForcibly();
                 }
+                tcpdumpLog = Files.readString(log);
                 Files.deleteIfExists(log);
             }
+            // "N packets dropped by kernel": the capture is incomplete, say so rather than fail on a diff later
+            assertThat(tcpdumpLog.lines().filter(l -> l.contains("dropped by kernel")).toList())
+                    .as("tcpdump: %s", tcpdumpLog).allMatch(l -> l.strip().startsWith("0 "));
             sink.close();
             drain.join();
         }
@@ -287,6 +304,31 @@ class RtpCommandTest {
             assertThat(System.nanoTime()).as("depay never bound its port").isLessThan(deadline);
             Thread.sleep(20);
         }
+    }
+
+    /** An RTP packet (payload type 127, its own SSRC) with a payload no GStreamer packet carries. */
+    private static byte[] endOfCaptureMark() {
+        byte[] p = new byte[12 + 16];
+        p[0] = (byte) 0x80;
+        p[1] = 127;
+        byte[] text = "mediaplane-end!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        p[8] = 0x0E;
+        p[9] = 0x0D;
+        System.arraycopy(text, 0, p, 12, text.length);
+        return p;
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static int freePort() throws SocketException {

@@ -41,11 +41,23 @@ public final class StunMessage {
 
     /** Parses {@code a[off, off+len)}; on anything but {@link StunStatus#OK} the view holds nothing. */
     public StunStatus parse(byte[] a, int off, int len) {
+        clear();
+        StunStatus s = parseInto(a, off, len);
+        if (!s.ok()) {
+            clear(); // the attribute walk may have stopped half way, with integrity/fingerprint already set
+        }
+        return s;
+    }
+
+    private void clear() {
         this.a = null;
         this.attributeCount = 0;
         this.integrity = -1;
         this.fingerprint = -1;
         this.unknownRequired = -1;
+    }
+
+    private StunStatus parseInto(byte[] a, int off, int len) {
         if (len < Stun.HEADER_LENGTH) {
             return StunStatus.TOO_SHORT;
         }

@@ -5,6 +5,8 @@ package io.mediaplane.codec;
  *
  * @param maxNumReorderFrames VUI {@code max_num_reorder_frames} (§E.2.1), or -1 when the SPS does not carry a
  *                            bitstream restriction
+ * @param sarWidth            VUI sample aspect ratio width (Table E-1 or Extended_SAR), 0 when not given
+ * @param sarHeight           VUI sample aspect ratio height, 0 when not given
  */
 public record H264Sps(
         int profileIdc,
@@ -20,7 +22,9 @@ public record H264Sps(
         int maxNumReorderFrames,
         int maxDecFrameBuffering,
         long numUnitsInTick,
-        long timeScale) {
+        long timeScale,
+        int sarWidth,
+        int sarHeight) {
 
     /** Baseline (66) and its constrained subset have no B slices (A.2.1); neither does CAVLC 4:4:4 Intra (44). */
     public boolean isBaseline() {

@@ -11,6 +11,10 @@ import java.lang.foreign.MemorySegment;
 public final class H264SpsParser {
     private H264SpsParser() {}
 
+    /** Sample aspect ratios of aspect_ratio_idc 1..16 (Table E-1); index 0 is "unspecified". */
+    private static final int[][] SAR_TABLE = {{0, 0}, {1, 1}, {12, 11}, {10, 11}, {16, 11}, {40, 33}, {24, 11},
+        {20, 11}, {32, 11}, {80, 33}, {18, 11}, {15, 11}, {64, 33}, {160, 99}, {4, 3}, {3, 2}, {2, 1}};
+
     /** Profiles whose SPS carries chroma_format_idc and bit depths (§7.3.2.1.1). */
     private static boolean hasChromaInfo(int profile) {
         return switch (profile) {
@@ -111,13 +115,19 @@ public final class H264SpsParser {
         }
         int reorder = -1;
         int decBuffering = -1;
+        int sarWidth = 0;
+        int sarHeight = 0;
         long unitsInTick = 0;
         long timeScale = 0;
         if (r.flag()) { // vui_parameters_present_flag, §E.1.1
             if (r.flag()) { // aspect_ratio_info_present_flag
-                if (r.bits(8) == 255) { // Extended_SAR
-                    r.bits(16);
-                    r.bits(16);
+                int idc = (int) r.bits(8);
+                if (idc == 255) { // Extended_SAR
+                    sarWidth = (int) r.bits(16);
+                    sarHeight = (int) r.bits(16);
+                } else if (idc > 0 && idc < SAR_TABLE.length) {
+                    sarWidth = SAR_TABLE[idc][0];
+                    sarHeight = SAR_TABLE[idc][1];
                 }
             }
             if (r.flag()) { // overscan_info_present_flag
@@ -163,10 +173,13 @@ public final class H264SpsParser {
                 decBuffering = -1;
                 unitsInTick = 0;
                 timeScale = 0;
+                sarWidth = 0;
+                sarHeight = 0;
             }
         }
         return new H264Sps(profile, constraints, level, (int) id, chromaFormat, bitDepth, (int) width, (int) height,
-                frameMbsOnly, (int) Math.min(maxRefFrames, 255), reorder, decBuffering, unitsInTick, timeScale);
+                frameMbsOnly, (int) Math.min(maxRefFrames, 255), reorder, decBuffering, unitsInTick, timeScale,
+                sarWidth, sarHeight);
     }
 
     /** §7.3.2.1.1.1. */

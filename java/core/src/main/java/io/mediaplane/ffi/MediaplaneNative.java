@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * libmediaplane, our own small C library (native/ in the source tree), built by CMake during the Maven build
  * and carried in the core jar as {@code native/linux-x86_64/libmediaplane.so}. It holds what no system library
- * offers: batched UDP I/O ({@code sendmmsg}/{@code recvmmsg}, UDP GSO) returning {@code -errno}.
+ * offers: batched UDP I/O ({@code sendmmsg}/{@code recvmmsg}, UDP GSO) returning {@code -errno}, AEAD
+ * trampolines, and a vectorised 8-bit sample range mapping for JPEG from video planes.
  *
  * <p>The static methods are thin: they pass their arguments through and return the raw C result, {@code >= 0}
  * or {@code -errno} ({@link Errno}). Arguments are not checked here; {@code io.mediaplane.net.NativeUdpSocket}
@@ -78,6 +79,8 @@ public final class MediaplaneNative {
     private static final MethodHandle UDP_SEND_SEGMENTED;
     private static final MethodHandle UDP_SEND_SEGMENTS;
     private static final MethodHandle SODIUM_AEAD_SEAL;
+    /** Null when the loaded library lacks {@code mp_yuv_map_range}. */
+    private static final MethodHandle YUV_MAP_RANGE;
     private static final MethodHandle SODIUM_AEAD_OPEN;
     private static final MethodHandle EVP_AEAD_SEAL;
     private static final MethodHandle EVP_AEAD_OPEN;
@@ -116,6 +119,12 @@ public final class MediaplaneNative {
         EVP_AEAD_SEAL = b.bind("mp_evp_aead_seal", evp, critical);
         EVP_AEAD_OPEN = b.bind("mp_evp_aead_open", evp, critical);
         LIBRARY = b.finish();
+        // Optional: a library file from before this symbol existed keeps its UDP and AEAD functions; the video
+        // code then maps sample ranges in Java.
+        YUV_MAP_RANGE = LIBRARY.isAvailable() ? b.find("mp_yuv_map_range").map(address ->
+                Linker.nativeLinker().downcallHandle(address, FunctionDescriptor.ofVoid(
+                        ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT))).orElse(null)
+                : null;
     }
 
     private MediaplaneNative() {}
@@ -336,6 +345,29 @@ public final class MediaplaneNative {
             MemorySegment slab, long offset, int aadLength, int dataLength) {
         try {
             return (int) EVP_AEAD_OPEN.invokeExact(evp, ctx, key, iv, slab, offset, aadLength, dataLength);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** Whether {@link #yuvMapRange} can be called. */
+    public static boolean hasYuvMapRange() {
+        return YUV_MAP_RANGE != null;
+    }
+
+    /**
+     * {@code mp_yuv_map_range}: maps {@code rows} rows of {@code width} 8-bit samples from {@code src} to {@code dst}
+     * through {@code clamp((s * multiplier + addend) >> 14)} (mediaplane.h). Not a critical call (a 1080p plane is
+     * a fraction of a millisecond, too long to hold off safepoints): both segments must be native, and the caller
+     * checks that the rows lie inside them.
+     */
+    public static void yuvMapRange(MemorySegment src, int srcStride, MemorySegment dst, int dstStride, int width,
+                                   int rows, int multiplier, int addend) {
+        if (YUV_MAP_RANGE == null) {
+            throw new NativeUnavailableException("libmediaplane without mp_yuv_map_range: " + LIBRARY, null);
+        }
+        try {
+            YUV_MAP_RANGE.invokeExact(src, srcStride, dst, dstStride, width, rows, multiplier, addend);
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         }

@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Fuzz target for the small parsers of outside input in this package: the SPS parser (in-band H264), the VP8
- * payload descriptor, Opus TOC framing, the SDP profile-level-id and the IVF container reader. Any bytes give a value or a refusal, never an
+ * payload descriptor, Opus TOC framing, the SDP profile-level-id, the IVF container reader and the
+ * H264 access-unit splitter for .h264 files. Any bytes give a value or a refusal, never an
  * exception, and what is accepted is self-consistent. Seeds: the SPS vectors. Fuzzes when JAZZER_FUZZ=1.
  */
 class PayloadParsersFuzzTest {
     private final Vp8PayloadDescriptor descriptor = new Vp8PayloadDescriptor();
     private final IvfReader ivf = new IvfReader(1 << 16);
+    private final H264AccessUnitReader accessUnits = new H264AccessUnitReader();
 
     @FuzzTest(maxDuration = "20s")
     void parsers(byte[] data) {
@@ -49,6 +51,14 @@ class PayloadParsersFuzzTest {
                 assertThat(end).isLessThanOrEqualTo(data.length);
             }
             assertThat(ivf.next()).isEqualTo(IvfStatus.END);
+        }
+        accessUnits.reset(s, 0, data.length);
+        long next = 0;
+        while (accessUnits.next()) {
+            assertThat(accessUnits.unitOffset()).isGreaterThanOrEqualTo(next);
+            assertThat(accessUnits.unitLength()).isPositive();
+            next = accessUnits.unitOffset() + accessUnits.unitLength();
+            assertThat(next).isLessThanOrEqualTo(data.length);
         }
     }
 }

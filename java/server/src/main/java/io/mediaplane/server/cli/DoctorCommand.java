@@ -7,6 +7,8 @@ import io.mediaplane.ffi.CpuFeatures;
 import io.mediaplane.ffi.NativeAccess;
 import io.mediaplane.ffi.NativeLibraries;
 import io.mediaplane.ffi.NativeLibrary;
+import io.mediaplane.ffi.TurboJpeg;
+import io.mediaplane.video.JpegEncoder;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,20 @@ final class DoctorCommand implements Callable<Integer> {
             }
         } catch (RuntimeException | ExceptionInInitializerError e) {
             out.printf("  UNUSABLE: %s%n", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            out.println();
+            return 1;
+        }
+        out.println();
+        out.println("JPEG backend (screen-watch snapshots; -D" + JpegEncoder.BACKEND_PROPERTY + "=turbojpeg|imageio)");
+        try {
+            JpegEncoder.Backend jpeg = JpegEncoder.defaultBackend();
+            out.printf("  %-24s %-8s %s%n", "jpeg", jpeg.id(), jpeg == JpegEncoder.Backend.TURBOJPEG
+                    ? "libturbojpeg straight from YUV planes" : "ImageIO through RGB (libturbojpeg unavailable or -D)");
+            if (jpeg == JpegEncoder.Backend.TURBOJPEG) {
+                TurboJpeg.ensureAvailable();
+            }
+        } catch (RuntimeException e) {
+            out.printf("  UNUSABLE: %s%n", e.getMessage());
             out.println();
             return 1;
         }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "A media plane for live screen sharing and streaming.",
-        subcommands = {DoctorCommand.class, CryptoCommand.class, RtpCommand.class, DecodeCommand.class,
+        subcommands = {ServeCommand.class, DoctorCommand.class, CryptoCommand.class, RtpCommand.class, DecodeCommand.class,
                 SnapshotCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

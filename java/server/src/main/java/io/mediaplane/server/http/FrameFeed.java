@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -42,12 +43,15 @@ final class FrameFeed implements AutoCloseable {
     private static final long KEEPALIVE_NANOS = 15_000_000_000L;
 
     private final StreamRegistry streams;
+    private final Consumer<String> keyframeRequest;
     private final Set<Thread> clients = ConcurrentHashMap.newKeySet();
     final LongAdder framesSent = new LongAdder();
     private volatile boolean closed;
 
-    FrameFeed(StreamRegistry streams) {
+    /** @param keyframeRequest asks a room's publisher for a keyframe (to start decoding, or after a skip) */
+    FrameFeed(StreamRegistry streams, Consumer<String> keyframeRequest) {
         this.streams = streams;
+        this.keyframeRequest = keyframeRequest;
     }
 
     int clients() {
@@ -68,19 +72,25 @@ final class FrameFeed implements AutoCloseable {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        self[0] = Thread.ofVirtual().name("frames-" + room).unstarted(() -> run(sub, fps, width, response, callback));
+        self[0] = Thread.ofVirtual().name("frames-" + room).unstarted(() -> run(room, sub, fps, width, response,
+                callback));
         clients.add(self[0]);
         self[0].start();
         return true;
     }
 
-    private void run(Subscription sub, double fps, int width, Response response, Callback callback) {
-        Client c = new Client(fps, width, response);
+    private void run(String room, Subscription sub, double fps, int width, Response response, Callback callback) {
+        Client c = new Client(room, fps, width, response);
         try (sub; c) {
             c.write(": mediaplane screen-watch feed\n\n");
             long lastWrite = System.nanoTime();
+            boolean first = true;
             while (!closed && !c.failed) {
                 int n = sub.poll(c, 64);
+                if (first && c.decoder == null) {
+                    keyframeRequest.accept(room); // nothing cached to start from: the GOP is longer than the cache
+                }
+                first = false;
                 if (sub.state().isTerminal()) {
                     c.write("event: end\ndata: {\"reason\":\"publication ended\"}\n\n");
                     break;
@@ -111,6 +121,7 @@ final class FrameFeed implements AutoCloseable {
 
     /** One client's decoder, sampler and JPEG encoder; used only on its thread. */
     private final class Client implements FrameHandler, AutoCloseable {
+        private final String room;
         private final ScreenWatchSampler sampler;
         private final int width;
         private final Response response;
@@ -120,7 +131,8 @@ final class FrameFeed implements AutoCloseable {
         boolean wrote;
         Throwable failure;
 
-        Client(double fps, int width, Response response) {
+        Client(String room, double fps, int width, Response response) {
+            this.room = room;
             this.sampler = new ScreenWatchSampler(ScreenWatchSampler.Config.defaults().withMaxFramesPerSecond(fps),
                     System::nanoTime);
             this.width = width;
@@ -133,6 +145,9 @@ final class FrameFeed implements AutoCloseable {
                 return;
             }
             if (decoder == null) {
+                if (!f.isKeyframe()) {
+                    return;
+                }
                 decoder = VideoFormat.decoderFor(f.codec());
                 if (decoder == null) {
                     write("event: error\ndata: {\"detail\":\"the server cannot decode " + f.codec() + "\"}\n\n");
@@ -167,6 +182,11 @@ final class FrameFeed implements AutoCloseable {
                     Base64.getEncoder().encodeToString(bytes));
             write("event: frame\nid: " + sample.sequence() + "\ndata: " + json + "\n\n");
             framesSent.increment();
+        }
+
+        @Override
+        public void onGap(long skippedFrames, long resumeSequence) {
+            keyframeRequest.accept(room); // we fell behind and resume at a keyframe that may not come by itself
         }
 
         @Override

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mediaplane.webrtc.Room;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -62,8 +64,9 @@ public final class SiteHandler extends Handler.Abstract implements AutoCloseable
         this.server = server;
         this.setup = setup;
         this.monitor = new RoomMonitor(server.webrtc(), server.streams(), meters);
-        this.snapshots = new Snapshots(server.streams());
-        this.frames = new FrameFeed(server.streams());
+        Consumer<String> keyframe = room -> server.webrtc().room(room).ifPresent(Room::requestKeyframe);
+        this.snapshots = new Snapshots(server.streams(), keyframe);
+        this.frames = new FrameFeed(server.streams(), keyframe);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         FunctionCounter.builder("mediaplane.frames.sent", frames, f -> f.framesSent.sum())

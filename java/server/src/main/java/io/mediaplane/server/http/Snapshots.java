@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * {@code GET /rooms/{room}/snapshot.jpg}: the room's newest picture, decoded in the server from the stream kernel's
@@ -38,10 +39,13 @@ final class Snapshots {
     record Failed(String detail) implements Result {}
 
     private final StreamRegistry streams;
+    private final Consumer<String> keyframeRequest;
     private final Map<String, Jpeg> recent = new ConcurrentHashMap<>();
 
-    Snapshots(StreamRegistry streams) {
+    /** @param keyframeRequest asks a room's publisher for a keyframe (when the cache holds none) */
+    Snapshots(StreamRegistry streams, Consumer<String> keyframeRequest) {
         this.streams = streams;
+        this.keyframeRequest = keyframeRequest;
     }
 
     /** @param width scale to this width (aspect kept), or 0 for the picture's own size */
@@ -69,6 +73,7 @@ final class Snapshots {
         }
         try (sub) {
             boolean[] live = {false};
+            boolean asked = false;
             long deadline = System.nanoTime() + KEYFRAME_WAIT_NANOS;
             // the replayed GOP; with an empty cache, live frames up to the first keyframe's successor
             while (!live[0] && System.nanoTime() < deadline && !sub.state().isTerminal()) {
@@ -88,6 +93,11 @@ final class Snapshots {
                 if (n == 0) {
                     if (!gop.isEmpty()) {
                         break; // the whole cache was read and nothing newer came yet
+                    }
+                    if (!asked) {
+                        // a GOP longer than the cache (browsers send keyframes only when asked): ask for one
+                        keyframeRequest.accept(room);
+                        asked = true;
                     }
                     sleep();
                 }

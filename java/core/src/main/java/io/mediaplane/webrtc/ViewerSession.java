@@ -6,12 +6,18 @@ import io.mediaplane.codec.PacketSink;
 import io.mediaplane.crypto.SrtpContext;
 import io.mediaplane.net.PeerTransport;
 import io.mediaplane.net.TransportState;
+import io.mediaplane.reliability.NanoClock;
 import io.mediaplane.reliability.RetransmissionHistory;
+import io.mediaplane.reliability.SenderReporter;
 import io.mediaplane.rtp.PacketStatus;
 import io.mediaplane.rtp.RtcpCompound;
 import io.mediaplane.rtp.RtcpFeedback;
 import io.mediaplane.rtp.RtcpNack;
 import io.mediaplane.rtp.RtcpPacketType;
+import io.mediaplane.rtp.RtcpReceiverReport;
+import io.mediaplane.rtp.RtcpReport;
+import io.mediaplane.rtp.RtcpReportBlock;
+import io.mediaplane.rtp.RtcpSenderReport;
 import io.mediaplane.rtp.RtpHeader;
 import io.mediaplane.rtp.RtpPacket;
 import java.lang.foreign.MemorySegment;
@@ -24,12 +30,15 @@ import java.util.concurrent.atomic.LongAdder;
  * payload copied after it, then SRTP-sealed in place and sent. The shared packet is never written. Video is
  * gated until a keyframe starts, so the first picture a viewer gets is decodable. Sent video is kept, in the
  * clear, in a {@link RetransmissionHistory}: the viewer's NACKs (RFC 4585 §6.2.1) are answered from it, over RTX
- * (RFC 4588) when the viewer negotiated it.
+ * (RFC 4588) when the viewer negotiated it. Sender reports (RFC 3550 §6.4.1) go out about once a second, so the
+ * viewer can line audio up with video; the round trip its receiver reports show paces retransmissions.
  */
 public final class ViewerSession extends WebRtcSession {
     private static final int[] NO_CSRCS = new int[0];
     /** An Ethernet-MTU datagram plus the largest SRTP tag; publishers' packets fit a 1500-byte path. */
     private static final int BUFFER = 1600;
+    private static final NanoClock CLOCK = NanoClock.system();
+    private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Track video;
     private final Track audio;
@@ -38,6 +47,10 @@ public final class ViewerSession extends WebRtcSession {
     private final Keyframes keyframes = new Keyframes();
     private final RtcpCompound compound = new RtcpCompound(true);
     private final RtcpNack nack = new RtcpNack();
+    private final RtcpReceiverReport rr = new RtcpReceiverReport();
+    private final RtcpSenderReport sr = new RtcpSenderReport();
+    private final RtcpReportBlock block = new RtcpReportBlock();
+    private long lastReport = System.nanoTime();
     /** Sent video for retransmission; heap slots, so it needs no closing and the session's GC frees it. */
     private final RetransmissionHistory history;
     private final PacketSink resend = this::resend;
@@ -54,6 +67,7 @@ public final class ViewerSession extends WebRtcSession {
     private static final class Track {
         final NegotiatedMedia media;
         final TrackRewriter rewriter;
+        final SenderReporter reporter;
         /** The generation whose keyframe has been seen (video only); until then, packets wait. */
         int keyframeGeneration = -1;
 
@@ -61,6 +75,7 @@ public final class ViewerSession extends WebRtcSession {
             this.media = media;
             int ticks = media.codec().isVideo() ? 3000 : 960;
             this.rewriter = new TrackRewriter(ticks, random.nextInt(0x10000), random.nextInt());
+            this.reporter = new SenderReporter((int) media.localSsrc(), media.clockRate(), CLOCK);
         }
     }
 
@@ -165,14 +180,28 @@ public final class ViewerSession extends WebRtcSession {
                 (int) track.media.localSsrc(), NO_CSRCS);
         MemorySegment.copy(p.segment(), p.payloadOffset(), outSegment, h, payloadLength);
         int length = h + payloadLength;
+        long now = System.nanoTime();
         if (track == video && history != null) {
-            history.store(outSegment, 0, length, System.nanoTime());
+            history.store(outSegment, 0, length, now);
         }
         if (!egress.send(outSegment, 0, length, BUFFER)) {
             sendFailures.increment();
             return;
         }
         rtpSent.increment();
+        track.reporter.onPacketSent(ts, payloadLength, now);
+        if (now - lastReport >= REPORT_INTERVAL_NANOS) {
+            lastReport = now;
+            sendRtcp(s -> {
+                int len = 0;
+                for (Track t : new Track[] {video, audio}) {
+                    if (t != null && t.reporter.sending()) {
+                        len += t.reporter.write(s, len, now);
+                    }
+                }
+                return len;
+            });
+        }
     }
 
     /** A retransmission from the history (a buffer of its pool, with tailroom for the SRTP tag). */
@@ -204,10 +233,29 @@ public final class ViewerSession extends WebRtcSession {
                     && (compound.fmt() == RtcpFeedback.FMT_PLI || compound.fmt() == RtcpFeedback.FMT_FIR)) {
                 keyframeRequestsReceived.increment();
                 room().requestKeyframe();
+            } else if (type == RtcpPacketType.RR && compound.read(rr) == PacketStatus.OK) {
+                onReport(rr);
+            } else if (type == RtcpPacketType.SR && compound.read(sr) == PacketStatus.OK) {
+                onReport(sr);
             } else if (type == RtcpPacketType.RTPFB && compound.fmt() == RtcpFeedback.FMT_NACK) {
                 nacksReceived.increment();
                 if (history != null && compound.read(nack) == PacketStatus.OK) {
                     history.onNack(nack, System.nanoTime(), resend);
+                }
+            }
+        }
+    }
+
+    /** The viewer's report blocks about our video give the round trip, which paces retransmissions. */
+    private void onReport(RtcpReport report) {
+        if (video == null) {
+            return;
+        }
+        for (int i = 0; i < report.reportCount(); i++) {
+            if (report.reportBlock(i, block) != null && (block.ssrc() & 0xFFFF_FFFFL) == video.media.localSsrc()) {
+                long rtt = video.reporter.onReportBlock(block, System.nanoTime());
+                if (rtt > 0 && history != null) {
+                    history.rttNanos(rtt);
                 }
             }
         }

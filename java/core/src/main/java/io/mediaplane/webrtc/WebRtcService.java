@@ -168,6 +168,9 @@ public final class WebRtcService implements AutoCloseable {
                 if (feed != null) {
                     feed.close();
                 }
+                if (room.isEmpty()) {
+                    rooms.remove(roomName, room);
+                }
                 return new SessionResult.Refused(Refusal.UNSUPPORTED_OFFER,
                         "The offer's ICE credentials or fingerprint cannot be used.");
             }

@@ -119,6 +119,9 @@ class ChromiumWhipWhepInteropTest {
         JsonNode rr = tab.eval("remoteInbound('pub', 5000)");
         assertThat(rr.isObject()).as("the publisher got our receiver reports: %s", rr).isTrue();
         assertThat(rr.path("packetsLost").asInt()).isZero();
+        JsonNode srs = tab.eval("remoteOutbound('v1', 5000)");
+        assertThat(srs.isObject()).as("the viewer got our sender reports: %s", srs).isTrue();
+        assertThat(srs.path("packetsSent").asInt()).isPositive();
 
         assertThat(tab.eval("stop('v1')").asInt()).isEqualTo(200);
         assertThat(tab.eval("stop('v2')").asInt()).isEqualTo(200);
@@ -126,5 +129,28 @@ class ChromiumWhipWhepInteropTest {
         assertThat(server.webrtc().sessionCount()).isZero();
         assertThat(server.webrtc().port().transportCount()).isZero();
         assertThat(server.webrtc().port().addressMappingCount()).isZero();
+    }
+
+    /** A viewer stays through a publisher reconnect: its numbering continues and it decodes the new publication. */
+    @org.junit.jupiter.api.Test
+    void viewerKeepsPlayingAcrossAPublisherReconnect() throws Exception {
+        String whip = server.baseUri() + "/whip/reconnect";
+        assertThat(tab.eval("publish('first', " + js(whip) + ", 'video/VP8', " + js(KEY) + ")").path("status").asInt())
+                .isEqualTo(201);
+        assertThat(tab.eval("view('stay', " + js(server.baseUri() + "/whep/reconnect") + ")").path("status").asInt())
+                .isEqualTo(201);
+        int before = tab.eval("decoded('stay', 20, 30000)").path("framesDecoded").asInt();
+        assertThat(before).isGreaterThanOrEqualTo(20);
+        assertThat(tab.eval("stop('first', " + js(KEY) + ")").asInt()).isEqualTo(200);
+        assertThat(server.webrtc().isLive("reconnect")).isFalse();
+
+        assertThat(tab.eval("publish('second', " + js(whip) + ", 'video/VP8', " + js(KEY) + ")").path("status").asInt())
+                .isEqualTo(201);
+        JsonNode after = tab.eval("decoded('stay', " + (before + 30) + ", 30000)");
+        System.out.printf("across a publisher reconnect: %d frames before, %s after%n", before, after);
+        assertThat(after.path("framesDecoded").asInt()).isGreaterThanOrEqualTo(before + 30);
+        assertThat(tab.eval("stop('stay')").asInt()).isEqualTo(200);
+        assertThat(tab.eval("stop('second', " + js(KEY) + ")").asInt()).isEqualTo(200);
+        assertThat(server.webrtc().sessionCount()).isZero();
     }
 }

@@ -163,12 +163,12 @@ MP_EXPORT int32_t mp_evp_aead_open(const void *const *evp, void *ctx, const uint
 
 /*
  * 8-bit sample range mapping (mp_yuv.c), for JPEG from video planes: each of `rows` rows of `width` samples at
- * src + r*src_stride becomes, at dst + r*dst_stride, clamp(((s * multiplier + addend) >> 14), 0, 255) with a
- * negative intermediate clamped to 0 first. Limited to full range (BT.601 quantisation to JFIF) is luma
- * multiplier 19077, addend -297040 and chroma 18651, -281984 (see io.mediaplane.video.I420Planes, which holds the
- * same mapping in Java). src and dst may be the same rows; otherwise they must not overlap.
+ * src + r*src_stride becomes, at dst + r*dst_stride, min(255, max(0, s * multiplier - subtrahend) >> 7), in 16-bit
+ * arithmetic (s * multiplier must stay below 65536, so multiplier <= 257). Limited to full range (BT.601
+ * quantisation to JFIF) is luma 149, 2320 and chroma 146, 2240 (io.mediaplane.video.I420Planes holds the same
+ * mapping in Java). src and dst may be the same rows; otherwise they must not overlap.
  */
 MP_EXPORT void mp_yuv_map_range(const uint8_t *src, int32_t src_stride, uint8_t *dst, int32_t dst_stride,
-                                int32_t width, int32_t rows, int32_t multiplier, int32_t addend);
+                                int32_t width, int32_t rows, int32_t multiplier, int32_t subtrahend);
 
 #endif

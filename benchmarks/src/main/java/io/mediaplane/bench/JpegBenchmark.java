@@ -1,5 +1,6 @@
 package io.mediaplane.bench;
 
+import io.mediaplane.ffi.TurboJpeg;
 import io.mediaplane.video.I420Picture;
 import io.mediaplane.video.ImageToI420;
 import io.mediaplane.video.JpegEncoder;
@@ -8,6 +9,7 @@ import io.mediaplane.video.JpegStatus;
 import io.mediaplane.video.YuvRange;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,6 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code turbojpegFullRange}: {@link JpegEncoder} on libturbojpeg, full-range input, so the planes go to
  *       {@code tjCompressFromYUVPlanes} untouched: the FFM path itself. Compare with the C driver
  *       ({@code jpeg-c-baseline.sh}) on the same picture.</li>
+ *   <li>{@code turbojpegDirect}: baseline in the same run, {@code tjCompressFromYUVPlanes} through the binding with
+ *       nothing around it (same handle settings, buffers prepared once): what {@link JpegEncoder} adds.</li>
  *   <li>{@code turbojpegVideoRange}: the default (decoder output is limited range): one Java pass expands the
  *       range into the encoder's buffer first.</li>
  *   <li>{@code turbojpegDownscaled}: the default with a 640x360 pixel budget (box filter, then compress).</li>
@@ -54,6 +58,12 @@ public class JpegBenchmark {
     private JpegEncoder imageIo;
     private ImageToI420 pngConverter;
     private byte[] png;
+    private MemorySegment directHandle;
+    private MemorySegment directPlanes;
+    private MemorySegment directStrides;
+    private MemorySegment directOutput;
+    private MemorySegment directOutputPointer;
+    private MemorySegment jpegSize;
 
     @Setup
     public void setUp() throws Exception {
@@ -67,6 +77,19 @@ public class JpegBenchmark {
         downscaled = JpegEncoder.create(JpegOptions.quality(90).withMaxPixels(640 * 360), JpegEncoder.Backend.TURBOJPEG);
         imageIo = JpegEncoder.create(JpegOptions.quality(90), JpegEncoder.Backend.IMAGEIO);
         png = VideoFrames.testsrc2Png(W, H);
+        directHandle = TurboJpeg.initCompress();
+        directPlanes = arena.allocate(ValueLayout.ADDRESS, 3);
+        directPlanes.setAtIndex(ValueLayout.ADDRESS, 0, picture.y());
+        directPlanes.setAtIndex(ValueLayout.ADDRESS, 1, picture.u());
+        directPlanes.setAtIndex(ValueLayout.ADDRESS, 2, picture.v());
+        directStrides = arena.allocate(ValueLayout.JAVA_INT, 3);
+        directStrides.setAtIndex(ValueLayout.JAVA_INT, 0, picture.strideY());
+        directStrides.setAtIndex(ValueLayout.JAVA_INT, 1, picture.strideUv());
+        directStrides.setAtIndex(ValueLayout.JAVA_INT, 2, picture.strideUv());
+        directOutput = arena.allocate(TurboJpeg.bufSize(W, H, TurboJpeg.SAMP_420));
+        directOutputPointer = arena.allocate(ValueLayout.ADDRESS);
+        directOutputPointer.set(ValueLayout.ADDRESS, 0, directOutput);
+        jpegSize = arena.allocate(ValueLayout.JAVA_LONG);
         pngConverter = new ImageToI420(W, H);
     }
 
@@ -77,6 +100,7 @@ public class JpegBenchmark {
         downscaled.close();
         imageIo.close();
         pngConverter.close();
+        TurboJpeg.destroy(directHandle);
         arena.close();
     }
 
@@ -85,6 +109,17 @@ public class JpegBenchmark {
             throw new IllegalStateException(encoder.lastError());
         }
         return encoder.jpeg().byteSize();
+    }
+
+    @Benchmark
+    public long turbojpegDirect() {
+        jpegSize.set(ValueLayout.JAVA_LONG, 0, directOutput.byteSize());
+        int rc = TurboJpeg.compressFromYuvPlanes(directHandle, directPlanes, W, directStrides, H, TurboJpeg.SAMP_420,
+                directOutputPointer, jpegSize, 90, TurboJpeg.FLAG_NOREALLOC);
+        if (rc != 0) {
+            throw new IllegalStateException(TurboJpeg.errorString(directHandle));
+        }
+        return jpegSize.get(ValueLayout.JAVA_LONG, 0);
     }
 
     @Benchmark

@@ -357,17 +357,17 @@ public final class MediaplaneNative {
 
     /**
      * {@code mp_yuv_map_range}: maps {@code rows} rows of {@code width} 8-bit samples from {@code src} to {@code dst}
-     * through {@code clamp((s * multiplier + addend) >> 14)} (mediaplane.h). Not a critical call (a 1080p plane is
+     * through {@code min(255, max(0, s * multiplier - subtrahend) >> 7)} (mediaplane.h). Not a critical call (a 1080p plane is
      * a fraction of a millisecond, too long to hold off safepoints): both segments must be native, and the caller
      * checks that the rows lie inside them.
      */
     public static void yuvMapRange(MemorySegment src, int srcStride, MemorySegment dst, int dstStride, int width,
-                                   int rows, int multiplier, int addend) {
+                                   int rows, int multiplier, int subtrahend) {
         if (YUV_MAP_RANGE == null) {
             throw new NativeUnavailableException("libmediaplane without mp_yuv_map_range: " + LIBRARY, null);
         }
         try {
-            YUV_MAP_RANGE.invokeExact(src, srcStride, dst, dstStride, width, rows, multiplier, addend);
+            YUV_MAP_RANGE.invokeExact(src, srcStride, dst, dstStride, width, rows, multiplier, subtrahend);
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         }

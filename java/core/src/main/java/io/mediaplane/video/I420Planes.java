@@ -26,31 +26,31 @@ final class I420Planes {
     }
 
     /**
-     * A per-sample mapping {@code clamp((s * multiplier + addend) >> 14, 0, 255)}, a negative intermediate clamped to
-     * 0 first: in Java as a table, in libmediaplane ({@code mp_yuv_map_range}) as vectorised arithmetic. Both give
-     * the same bytes.
+     * A per-sample mapping {@code min(255, max(0, s * multiplier - subtrahend) >> 7)}: in Java as a table, in
+     * libmediaplane ({@code mp_yuv_map_range}) as vectorised 16-bit arithmetic. Both give the same bytes.
      */
-    record SampleMap(int multiplier, int addend, byte[] table) {
-        static SampleMap of(int multiplier, int addend) {
+    record SampleMap(int multiplier, int subtrahend, byte[] table) {
+        static SampleMap of(int multiplier, int subtrahend) {
+            if (multiplier < 0 || 255 * multiplier > 0xFFFF || subtrahend < 0 || subtrahend > 0xFFFF) {
+                throw new IllegalArgumentException("outside 16-bit arithmetic: " + multiplier + ", " + subtrahend);
+            }
             byte[] table = new byte[256];
             for (int s = 0; s < 256; s++) {
-                int v = s * multiplier + addend;
-                v = v < 0 ? 0 : v >> 14;
-                table[s] = (byte) Math.min(v, 255);
+                table[s] = (byte) Math.min(255, Math.max(0, s * multiplier - subtrahend) >> 7);
             }
-            return new SampleMap(multiplier, addend, table);
+            return new SampleMap(multiplier, subtrahend, table);
         }
     }
 
     /** Values pass through. */
-    static final SampleMap IDENTITY = SampleMap.of(1 << 14, (1 << 14) - 1);
+    static final SampleMap IDENTITY = SampleMap.of(128, 0);
     /**
      * Video (limited) range luma 16..235 to full range 0..255 (BT.601 §2.5.3 quantisation to JFIF §7):
-     * {@code (y - 16) * 255 / 219}, rounded, in 14-bit fixed point.
+     * {@code ((y - 16) * 149 + 64) >> 7}, i.e. {@code (y - 16) * 255 / 219} rounded, within one level.
      */
-    static final SampleMap LUMA_TO_FULL = SampleMap.of(19077, -16 * 19077 + 8192);
-    /** Video range chroma 16..240 to full range: {@code (c - 128) * 255 / 224 + 128}, rounded, 14-bit fixed point. */
-    static final SampleMap CHROMA_TO_FULL = SampleMap.of(18651, 128 * 16384 - 128 * 18651 + 8192);
+    static final SampleMap LUMA_TO_FULL = SampleMap.of(149, 16 * 149 - 64);
+    /** Video range chroma 16..240 to full range: {@code (c - 128) * 255 / 224 + 128} rounded, within one level. */
+    static final SampleMap CHROMA_TO_FULL = SampleMap.of(146, 146 * 128 - 128 * 128 - 64);
 
     /** The largest size of this aspect ratio with at most {@code maxPixels} pixels, or the size itself if it fits. */
     static int[] fitWithin(int width, int height, long maxPixels) {
@@ -120,7 +120,7 @@ final class I420Planes {
                 checkRows(from, fromStride, fw, fh);
                 checkRows(to, toStride, fw, fh);
                 MediaplaneNative.yuvMapRange(from, fromStride, to, toStride, fw, fh, sampleMap.multiplier(),
-                        sampleMap.addend());
+                        sampleMap.subtrahend());
                 return;
             }
         }

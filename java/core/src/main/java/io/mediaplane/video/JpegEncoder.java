@@ -65,6 +65,8 @@ public final class JpegEncoder implements AutoCloseable {
     private BufferedImage image;
 
     private MemorySegment jpeg = MemorySegment.NULL;
+    private int inputWidth;
+    private int inputHeight;
     private int outputWidth;
     private int outputHeight;
     private String lastError = "";
@@ -153,9 +155,13 @@ public final class JpegEncoder implements AutoCloseable {
             throw new IllegalStateException("JPEG encoder is closed");
         }
         jpeg = MemorySegment.NULL;
-        int[] size = I420Planes.fitWithin(picture.width(), picture.height(), options.maxPixels());
-        outputWidth = size[0];
-        outputHeight = size[1];
+        if (picture.width() != inputWidth || picture.height() != inputHeight) { // sizes change rarely
+            int[] size = I420Planes.fitWithin(picture.width(), picture.height(), options.maxPixels());
+            inputWidth = picture.width();
+            inputHeight = picture.height();
+            outputWidth = size[0];
+            outputHeight = size[1];
+        }
         JpegStatus status = backend == Backend.TURBOJPEG ? encodeTurbo(picture) : encodeImageIo(picture);
         if (status == JpegStatus.ENCODED) {
             encoded++;

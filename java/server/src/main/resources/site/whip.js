@@ -40,14 +40,29 @@ function preferCodec(transceiver, mimeType) {
   }
 }
 
+// Keeps the picture size when bandwidth or CPU is short (fewer frames instead): what a shared screen needs for
+// its text, and what a Go Live viewer expects. Browsers that do not support it keep their own policy.
+async function keepResolution(sender) {
+  try {
+    const p = sender.getParameters();
+    p.degradationPreference = 'maintain-resolution';
+    await sender.setParameters(p);
+  } catch (e) { /* not supported here */ }
+}
+
 async function whipPublish(url, key, stream, codec) {
   const pc = new RTCPeerConnection();
+  let video = null;
   for (const track of stream.getTracks()) {
     const t = pc.addTransceiver(track, {direction: 'sendonly', streams: [stream]});
-    if (track.kind === 'video') preferCodec(t, codec);
+    if (track.kind === 'video') {
+      preferCodec(t, codec);
+      video = t.sender;
+    }
   }
   try {
     const {location} = await exchange(pc, url, key);
+    if (video) await keepResolution(video);
     return {pc, location, key};
   } catch (e) {
     pc.close();

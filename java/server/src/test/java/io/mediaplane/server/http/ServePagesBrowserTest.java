@@ -86,6 +86,17 @@ class ServePagesBrowserTest {
                 + "\nconsole: " + page.console());
     }
 
+    /**
+     * Picks the publish page's settings as a person would, then presses Go live (DevTools' /json/new keeps only
+     * the first parameter of a URL, so they are not passed in the query).
+     */
+    private static String goLive(String room, String source, String codec, String quality) {
+        return "(async () => { await ready; document.getElementById('room').value = '" + room + "';"
+                + " document.getElementById('source').value = '" + source + "';"
+                + " document.getElementById('codec').value = '" + codec + "';"
+                + " document.getElementById('quality').value = '" + quality + "'; await start(); })()";
+    }
+
     @Test
     @Order(1)
     void frontPageShowsTheObsSetup() throws Exception {
@@ -103,8 +114,8 @@ class ServePagesBrowserTest {
     @Test
     @Order(2)
     void publishPageGoesLiveAndWatchPageShowsItsStats() throws Exception {
-        publisher = chromium.open(base() + "/publish?room=" + ROOM + "&source=camera&codec=video/H264&quality=480");
-        publisher.eval("start()");
+        publisher = chromium.open(base() + "/publish");
+        publisher.eval(goLive(ROOM, "camera", "video/H264", "480"));
         JsonNode sent = waitFor(publisher, "!!window.mpPublishStats && mpPublishStats.connectionState === "
                 + "'connected' && mpPublishStats.framesEncoded > 30", "window.mpPublishStats", 30_000);
         width = sent.path("frameWidth").asInt();
@@ -264,6 +275,29 @@ class ServePagesBrowserTest {
         assertThat(second.get("mediaplane_media_port_datagrams_received_total"))
                 .isGreaterThan(first.get("mediaplane_media_port_datagrams_received_total"));
         assertThat(get("/healthz")).isEqualTo("ok\n");
+    }
+
+    @Test
+    @Order(6)
+    void vp8FromThePublishPageIsSnapshottedAndItsStopEndsTheRoom() throws Exception {
+        try (Chromium.Page vp8 = chromium.open(base() + "/publish")) {
+            vp8.eval(goLive("vp8", "screen", "video/VP8", "720")); // getDisplayMedia: a fake screen
+            JsonNode sent = waitFor(vp8, "!!window.mpPublishStats && mpPublishStats.connectionState === "
+                    + "'connected' && mpPublishStats.framesEncoded > 10", "window.mpPublishStats", 30_000);
+            assertThat(sent.path("codec").asText()).isEqualTo("video/VP8");
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base()
+                    + "/rooms/vp8/snapshot.jpg")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).isEqualTo(200);
+            BufferedImage picture = ImageIO.read(new ByteArrayInputStream(r.body()));
+            assertThat(picture.getWidth()).isEqualTo(sent.path("frameWidth").asInt());
+            assertThat(picture.getHeight()).isEqualTo(sent.path("frameHeight").asInt());
+            JsonNode room = JSON.readTree(get("/api/rooms/vp8"));
+            assertThat(room.path("publisher").path("videoCodec").asText()).isEqualTo("VP8");
+            vp8.eval("stop()"); // DELETE of the WHIP session
+            HttpResponse<String> gone = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/rooms/vp8"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(gone.statusCode()).isEqualTo(404);
+        }
     }
 
     private String get(String path) throws Exception {

@@ -60,6 +60,8 @@ final class RoomMonitor implements AutoCloseable {
     private final Map<String, VideoProbe> probes = new HashMap<>();
     private final Map<String, Map<String, Object>> views = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Keyframe requests each room had sent at the last look (a room object lives while anyone is in it). */
+    private final Map<Room, Long> keyframeRequestsSent = new java.util.IdentityHashMap<>();
 
     /** What we last knew of a session, for its log lines and counter deltas. */
     private static final class Seen {
@@ -205,7 +207,11 @@ final class RoomMonitor implements AutoCloseable {
         long now = System.nanoTime();
         Set<String> present = new HashSet<>();
         Set<String> liveRooms = new HashSet<>();
-        for (Room r : webrtc.rooms()) {
+        List<Room> rooms = webrtc.rooms();
+        keyframeRequestsSent.keySet().retainAll(new java.util.HashSet<>(rooms));
+        for (Room r : rooms) {
+            keyframeRequestsSent.put(r, add("mediaplane.keyframe.requests.sent", r.name(), r.keyframeRequestsSent(),
+                    keyframeRequestsSent.getOrDefault(r, 0L)));
             PublisherSession p = r.publisher();
             if (p != null) {
                 present.add(p.id());

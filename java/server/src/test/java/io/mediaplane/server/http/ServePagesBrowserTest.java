@@ -274,6 +274,8 @@ class ServePagesBrowserTest {
         assertThat(second.get("mediaplane_viewers")).isEqualTo(1.0);
         assertThat(second.get("mediaplane_media_port_datagrams_received_total"))
                 .isGreaterThan(first.get("mediaplane_media_port_datagrams_received_total"));
+        // the viewer's join asked the publisher for a keyframe (RFC 4585 PLI)
+        assertThat(second.get("mediaplane_keyframe_requests_sent_total{room=\"" + ROOM + "\"}")).isPositive();
         assertThat(get("/healthz")).isEqualTo("ok\n");
     }
 

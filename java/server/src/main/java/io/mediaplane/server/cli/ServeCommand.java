@@ -149,7 +149,8 @@ public final class ServeCommand implements Callable<Integer> {
         }, "serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         banner(out, s, server);
-        log.info("serving {} (media UDP {})", server.baseUri(), server.webrtc().candidates());
+        log.info("serving {} (media UDP port {}, candidates {})", server.baseUri(), server.mediaPort(),
+                candidates(server));
         stopped.await();
         return 0;
     }
@@ -215,8 +216,7 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("  WHEP               " + base + "/whep/" + r);
         out.println("  JSON, metrics      " + base + "/api/rooms  " + base + "/metrics");
         out.println("  media              UDP " + server.webrtc().port().localAddress().getAddress().getHostAddress()
-                + ":" + server.mediaPort() + ", candidates " + server.webrtc().candidates().stream()
-                .map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList());
+                + ":" + server.mediaPort() + ", candidates " + candidates(server));
         if (s.open()) {
             out.println("  stream key         none: anyone may publish (--open)");
         } else {
@@ -230,6 +230,11 @@ public final class ServeCommand implements Callable<Integer> {
                 + base + "/whip/" + r);
         out.println();
         out.flush();
+    }
+
+    private static String candidates(MediaServer server) {
+        return server.webrtc().candidates().stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
+                .toList().toString();
     }
 
     /** slf4j-simple: one line per event with time and logger; the library's java.util.logging goes there too. */

@@ -1,6 +1,11 @@
 package io.mediaplane.bench;
 
 import io.mediaplane.ffi.TurboJpeg;
+import io.mediaplane.video.DecodeStatus;
+import io.mediaplane.video.EncodeStatus;
+import io.mediaplane.video.H264Decoder;
+import io.mediaplane.video.H264Encoder;
+import io.mediaplane.video.H264EncoderConfig;
 import io.mediaplane.video.I420Picture;
 import io.mediaplane.video.JpegEncoder;
 import io.mediaplane.video.JpegOptions;
@@ -16,7 +21,8 @@ import java.lang.management.ThreadMXBean;
  * The JPEG cases of {@link JpegBenchmark} timed in thread CPU time instead of wall time, to compare with the C
  * driver ({@code jpeg-c-baseline.sh} prints the same measure) on a machine shared with other work, where wall
  * time mostly measures the other tenants. Not JMH: a warm-up, then 5 rounds of 200 pictures per case, cases
- * interleaved round by round; prints each round's pictures per CPU-second and the median.
+ * interleaved round by round; prints each round's pictures per CPU-second and the median. The last case is
+ * {@code SnapshotLatencyBenchmark.idrToJpeg} (1080p IDR decoded by OpenH264, then JPEG) in CPU time.
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar io.mediaplane.bench.JpegCpuTime</pre>
  */
@@ -31,7 +37,8 @@ public final class JpegCpuTime {
         try (Arena arena = Arena.ofConfined();
              JpegEncoder full = JpegEncoder.create(JpegOptions.quality(90).withInputRange(YuvRange.FULL),
                      JpegEncoder.Backend.TURBOJPEG);
-             JpegEncoder video = JpegEncoder.create(JpegOptions.quality(90), JpegEncoder.Backend.TURBOJPEG)) {
+             JpegEncoder video = JpegEncoder.create(JpegOptions.quality(90), JpegEncoder.Backend.TURBOJPEG);
+             H264Decoder decoder = H264Decoder.create()) {
             MemorySegment planes = arena.allocate(raw.length, 64);
             MemorySegment.copy(MemorySegment.ofArray(raw), 0, planes, 0, raw.length);
             I420Picture picture = I420Picture.packed(w, h, planes);
@@ -57,8 +64,17 @@ public final class JpegCpuTime {
             };
             Runnable fullRange = () -> check(full, picture);
             Runnable videoRange = () -> check(video, picture);
-            String[] names = {"direct binding call", "JpegEncoder, full-range input", "JpegEncoder, video range"};
-            Runnable[] cases = {direct, fullRange, videoRange};
+            MemorySegment idr = idr(arena, picture);
+            Runnable idrToJpeg = () -> {
+                DecodeStatus status = decoder.decode(idr, 0, (int) idr.byteSize());
+                if (!status.hasPicture()) {
+                    throw new IllegalStateException("decode: " + status);
+                }
+                check(video, decoder.picture());
+            };
+            String[] names = {"direct binding call", "JpegEncoder, full-range input", "JpegEncoder, video range",
+                    "IDR decode + JPEG (snapshot)"};
+            Runnable[] cases = {direct, fullRange, videoRange, idrToJpeg};
             for (Runnable c : cases) {
                 for (int i = 0; i < 100; i++) {
                     c.run();
@@ -81,6 +97,19 @@ public final class JpegCpuTime {
                         java.util.Arrays.toString(java.util.Arrays.stream(rates[c]).map(v -> Math.round(v)).toArray()));
             }
             TurboJpeg.destroy(handle);
+        }
+    }
+
+    /** The IDR SnapshotLatencyBenchmark uses: our encoder's, 4 Mbit/s, of the same picture. */
+    private static MemorySegment idr(Arena arena, I420Picture picture) {
+        try (H264Encoder once = H264Encoder.open(H264EncoderConfig.of(picture.width(), picture.height())
+                .withBitrate(4_000_000))) {
+            if (once.encode(picture, 0) != EncodeStatus.ENCODED || !once.isKeyFrame()) {
+                throw new IllegalStateException("no IDR from the encoder");
+            }
+            MemorySegment copy = arena.allocate(once.accessUnit().byteSize());
+            MemorySegment.copy(once.accessUnit(), 0, copy, 0, copy.byteSize());
+            return copy;
         }
     }
 

@@ -47,7 +47,7 @@ public final class PublisherSession extends WebRtcSession {
     private static final long KEYFRAME_REPEAT_NANOS = 250_000_000L;
     // receive-thread state
     private final NackGenerator nacks;
-    private ReceiverStatistics videoStats;
+    private volatile ReceiverStatistics videoStats;
     private long lastFeedback;
     private long lastReport;
     final LongAdder nacksSent = new LongAdder();
@@ -184,6 +184,18 @@ public final class PublisherSession extends WebRtcSession {
         if (nacks != null && nacks.takeKeyframeNeeded()) {
             room().requestKeyframe(); // a loss NACK could not repair: only a new keyframe fixes the pictures
         }
+    }
+
+    /** Video packets lost upstream so far (RFC 3550 A.3 cumulative count; read from another thread, so approximate). */
+    public long videoPacketsLost() {
+        ReceiverStatistics stats = videoStats;
+        return stats == null ? 0 : Math.max(0, stats.cumulativeLost());
+    }
+
+    /** Video packets expected from the publisher so far (RFC 3550 A.3). */
+    public long videoPacketsExpected() {
+        ReceiverStatistics stats = videoStats;
+        return stats == null ? 0 : stats.expected();
     }
 
     public long nacksSent() {

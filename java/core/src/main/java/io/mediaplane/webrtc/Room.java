@@ -71,9 +71,10 @@ public final class Room {
 
     /**
      * Asks the publisher for a keyframe for a viewer (a PLI/FIR it sent, a late join, a gate after a publisher
-     * switch). Many viewers' asks within one outstanding request become that one request upstream.
+     * switch, a server-side consumer of the stream such as a snapshot). Many asks within one outstanding request
+     * become that one request upstream.
      */
-    void requestKeyframe() {
+    public void requestKeyframe() {
         PublisherSession p = publisher;
         if (p == null) {
             return;

@@ -126,6 +126,15 @@ public final class ViewerSession extends WebRtcSession {
         return SessionKind.WHEP;
     }
 
+    public long nacksReceived() {
+        return nacksReceived.sum();
+    }
+
+    /** PLI and FIR from this viewer. */
+    public long keyframeRequestsReceived() {
+        return keyframeRequestsReceived.sum();
+    }
+
     public long rtpSent() {
         return rtpSent.sum();
     }

@@ -136,6 +136,11 @@ public final class WebRtcService implements AutoCloseable {
         return Optional.ofNullable(rooms.get(name));
     }
 
+    /** Every room that has a publisher or viewers now (a copy). */
+    public List<Room> rooms() {
+        return List.copyOf(rooms.values());
+    }
+
     /** Whether {@code room} has a publisher right now. */
     public boolean isLive(String room) {
         Room r = rooms.get(room);

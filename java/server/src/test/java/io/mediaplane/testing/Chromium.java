@@ -200,6 +200,24 @@ public final class Chromium implements AutoCloseable {
             return JSON.readTree(json);
         }
 
+        /**
+         * Writes a PNG of the page as a {@code width}x{@code height} window shows it (DevTools
+         * {@code Page.captureScreenshot}), so a test leaves a picture of the layout it checked.
+         */
+        public void screenshot(Path file, int width, int height) throws Exception {
+            call("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+                    "deviceScaleFactor", 1, "mobile", false));
+            Thread.sleep(300); // one layout and paint at the new size
+            JsonNode r = call("Page.captureScreenshot", Map.of("format", "png"));
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.write(file, java.util.Base64.getDecoder().decode(r.get("data").asText()));
+        }
+
+        /** Makes this tab the visible one (a background tab does not play its video elements). */
+        public void bringToFront() throws Exception {
+            call("Page.bringToFront", Map.of());
+        }
+
         public List<String> console() {
             return List.copyOf(console);
         }

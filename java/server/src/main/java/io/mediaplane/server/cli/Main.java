@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BuildInfo.class,
         description = "A media plane for live screen sharing and streaming.",
-        subcommands = {DoctorCommand.class, CryptoCommand.class, RtpCommand.class, DecodeCommand.class,
-            SnapshotCommand.class, IpcCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, DoctorCommand.class, CryptoCommand.class, RtpCommand.class,
+            DecodeCommand.class, SnapshotCommand.class, IpcCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

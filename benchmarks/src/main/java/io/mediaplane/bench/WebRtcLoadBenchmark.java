@@ -299,7 +299,7 @@ public final class WebRtcLoadBenchmark {
             Thread.sleep(20);
             peer.transport.useRemoteCandidate(peer.server);
             // our port answers STUN but ignores responses, so a lost request (a busy server's socket buffer) is
-            // covered by repeating it, as an agent retransmits its check (RFC 8445 §14.3), until DTLS is up
+            // covered by repeating it, as checks are retransmitted (RFC 8445 §14.3), until DTLS is up
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
                 try {

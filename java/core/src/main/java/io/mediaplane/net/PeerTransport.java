@@ -218,6 +218,15 @@ public final class PeerTransport implements AutoCloseable {
         end(TransportEndReason.CLOSED_LOCALLY, null);
     }
 
+    /**
+     * Takes {@code remote} as the nominated pair without a check from it: for our controlling side facing an
+     * ICE-lite peer, which never sends checks (RFC 8445 §2.5), once our own binding request to it was sent.
+     * Starts the DTLS handshake when we are the client.
+     */
+    public void useRemoteCandidate(PeerAddress remote) {
+        port.runOnReceiveThread(() -> onBindingRequest(remote, true, port.options().clock().nanos()));
+    }
+
     // ---------------------------------------------------------------- from the port's receive thread
 
     /**

@@ -93,6 +93,27 @@ class DtlsSrtpLoopbackTest {
     }
 
     @Test
+    void aControllingClientTakesTheLitePeersCandidateAndHandshakes() throws Exception {
+        IceCredentials s = IceCredentials.random();
+        IceCredentials c = IceCredentials.random();
+        PeerTransport server = serverPort.register(new TransportConfig(s, c, DtlsRole.SERVER, clientCert.fingerprint(),
+                TransportConfig.DEFAULT_SRTP_PROFILES), new Recorder());
+        Recorder cm = new Recorder();
+        PeerTransport client = clientPort.register(new TransportConfig(c, s, DtlsRole.CLIENT, serverCert.fingerprint(),
+                TransportConfig.DEFAULT_SRTP_PROFILES), cm);
+        // the lite server validated us through our check; it never checks back
+        server.onBindingRequest(PeerAddress.of(clientPort.localAddress()), true, System.nanoTime());
+        assertThat(client.state()).isEqualTo(TransportState.NEW);
+        client.useRemoteCandidate(PeerAddress.of(serverPort.localAddress()));
+        assertThat(client.whenConnected().get(10, TimeUnit.SECONDS)).isEqualTo(TransportState.CONNECTED);
+        assertThat(client.remoteAddress()).isEqualTo(PeerAddress.of(serverPort.localAddress()));
+        assertThat(client.nominated()).isTrue();
+        byte[] rtp = HEX.parseHex("80601234000003e8deadbeef0102030405060708090a");
+        sealAndSend(server, rtp, false);
+        assertThat(cm.rtp.poll(5, TimeUnit.SECONDS)).isEqualTo(rtp);
+    }
+
+    @Test
     void serverPrefersGcmWhenTheClientOffersBoth() throws Exception {
         Pair p = connect(TransportConfig.DEFAULT_SRTP_PROFILES,
                 List.of(SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM), clientCert.fingerprint(),

@@ -58,7 +58,7 @@ public final class H264Decoder implements VideoDecoder {
     private boolean waitingForKeyframe = true;
     private boolean keyframeRequested;
     private boolean resetPending;
-    private int consecutiveErrors;
+    private final ConsecutiveErrors consecutiveErrors;
     private DecodeStatus streamRefusal;
     private H264Sps sps;
     private int nativeState;
@@ -66,6 +66,7 @@ public final class H264Decoder implements VideoDecoder {
 
     private H264Decoder(DecoderOptions options) {
         this.options = options;
+        this.consecutiveErrors = new ConsecutiveErrors(options.maxConsecutiveErrors());
         this.param = arena.allocate(OpenH264.DECODING_PARAM);
         this.planes = arena.allocate(ADDRESS, 3);
         this.info = arena.allocate(OpenH264.BUFFER_INFO);
@@ -145,15 +146,10 @@ public final class H264Decoder implements VideoDecoder {
             recreate();
         }
         DecodeStatus status = counters.count(decodeUnit(unit, offset, length));
-        if (status.isError()) {
-            if (++consecutiveErrors >= options.maxConsecutiveErrors()) {
-                // re-created at the next call, so a concealed picture of this one stays valid until then
-                consecutiveErrors = 0;
-                resetPending = true;
-                requestKeyframe();
-            }
-        } else if (status == DecodeStatus.PICTURE || status == DecodeStatus.NO_PICTURE) {
-            consecutiveErrors = 0;
+        if (consecutiveErrors.resetAfter(status)) {
+            // re-created at the next call, so a concealed picture of this one stays valid until then
+            resetPending = true;
+            requestKeyframe();
         }
         return status;
     }
@@ -316,7 +312,7 @@ public final class H264Decoder implements VideoDecoder {
         }
         picture = null;
         resetPending = false;
-        consecutiveErrors = 0;
+        consecutiveErrors.clear();
         recreate();
         requestKeyframe();
     }
@@ -348,7 +344,7 @@ public final class H264Decoder implements VideoDecoder {
 
     /** Units with an error status since the last good one. */
     public int consecutiveErrors() {
-        return consecutiveErrors;
+        return consecutiveErrors.count();
     }
 
     @Override

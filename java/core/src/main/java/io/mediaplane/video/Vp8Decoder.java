@@ -39,12 +39,13 @@ public final class Vp8Decoder implements VideoDecoder {
     private boolean waitingForKeyframe = true;
     private boolean keyframeRequested;
     private boolean resetPending;
-    private int consecutiveErrors;
+    private final ConsecutiveErrors consecutiveErrors;
     private int lastError;
     private I420Picture picture;
 
     private Vp8Decoder(DecoderOptions options) {
         this.options = options;
+        this.consecutiveErrors = new ConsecutiveErrors(options.maxConsecutiveErrors());
         this.ctx = arena.allocate(Vpx.CODEC_CTX_SIZE, 8);
         this.cfg = arena.allocate(Vpx.DEC_CFG_SIZE, 4);
         this.iter = arena.allocate(ADDRESS);
@@ -103,14 +104,10 @@ public final class Vp8Decoder implements VideoDecoder {
             recreate();
         }
         DecodeStatus status = counters.count(decodeFrame(unit, offset, length));
-        if (status.isError()) {
-            if (++consecutiveErrors >= options.maxConsecutiveErrors()) {
-                consecutiveErrors = 0;
-                resetPending = true;
-                requestKeyframe();
-            }
-        } else if (status == DecodeStatus.PICTURE || status == DecodeStatus.NO_PICTURE) {
-            consecutiveErrors = 0;
+        if (consecutiveErrors.resetAfter(status)) {
+            // re-created at the next call, so a concealed picture of this one stays valid until then
+            resetPending = true;
+            requestKeyframe();
         }
         return status;
     }
@@ -229,7 +226,7 @@ public final class Vp8Decoder implements VideoDecoder {
         }
         picture = null;
         resetPending = false;
-        consecutiveErrors = 0;
+        consecutiveErrors.clear();
         recreate();
         requestKeyframe();
     }
@@ -250,7 +247,7 @@ public final class Vp8Decoder implements VideoDecoder {
     }
 
     public int consecutiveErrors() {
-        return consecutiveErrors;
+        return consecutiveErrors.count();
     }
 
     @Override

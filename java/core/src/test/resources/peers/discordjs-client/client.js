@@ -23,6 +23,11 @@ encoder.delete();
 console.log(JSON.stringify({ packets: packets.map((p) => p.toString('hex')) }));
 
 async function main() {
+  // @discordjs/voice picks its XChaCha library with a dynamic import() started when it is required, and a packet
+  // encrypted before that import settles fails ("no valid encryption package"). Importing the same module here
+  // and yielding once lets the library's own import settle first.
+  await import('@noble/ciphers/chacha.js');
+  await new Promise((r) => setImmediate(r));
   const connection = voice.joinVoiceChannel({
     channelId: '2',
     guildId,

@@ -49,6 +49,9 @@ public final class DiscordMediaBackend implements MediaBackend {
     private final boolean decodeVideo;
     private final Map<Long, VideoState> videoStates = new ConcurrentHashMap<>();
     private final Map<DiscordLeg, DaveGatewayHook> daveHooks = new ConcurrentHashMap<>();
+    /** How long an ended source's stream stays announced after its last datagram left (a few frame intervals). */
+    static final java.time.Duration END_LINGER = java.time.Duration.ofMillis(250);
+
     private final ScheduledExecutorService publishThread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("mediaplane-ipc-publish").factory());
     private final PublishSource.Resolver resolver;
@@ -364,12 +367,22 @@ public final class DiscordMediaBackend implements MediaBackend {
      * ({@link io.mediaplane.discord.VideoPublisher#drained}): the stream goes idle. Called from the source's thread.
      */
     private void sourceEnded(PublishSource source, String reason) {
-        onPublishThread(() -> {
-            if (active == source) {
-                LOG.log(System.Logger.Level.INFO, "stream_publish source ended: " + reason);
-                stopSource();
-            }
-        });
+        // The stop announcement (Video/Speaking over the gateway WebSocket) makes watchers end the stream, and it
+        // can overtake the last datagrams still crossing the media relay: announce after a short linger, as an
+        // RTCP BYE follows the last packet rather than racing it.
+        if (publishThread.isShutdown()) {
+            return;
+        }
+        try {
+            publishThread.schedule(() -> onPublishThread(() -> {
+                if (active == source) {
+                    LOG.log(System.Logger.Level.INFO, "stream_publish source ended: " + reason);
+                    stopSource();
+                }
+            }), END_LINGER.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the backend is closing, which stops the source itself
+        }
     }
 
     private void stopSource() {

@@ -54,6 +54,11 @@ public final class WhipWhepHandler extends Handler.Abstract {
         String id = m.group(3);
         String method = request.getMethod().toUpperCase(Locale.ROOT);
         try {
+            if (method.equals("POST") || method.equals("PATCH")) {
+                // read before any check: an answer sent while the client is still sending its body makes Jetty
+                // close the connection with unread input, and the client sees a reset instead of the 4xx
+                request.setAttribute(BODY, readBody(request));
+            }
             if (id == null) {
                 return switch (method) {
                     case "OPTIONS" -> options(response, callback, "OPTIONS, POST", "Accept-Post", SDP);
@@ -237,14 +242,47 @@ public final class WhipWhepHandler extends Handler.Abstract {
         return (semi < 0 ? ct : ct.substring(0, semi)).trim().equalsIgnoreCase(type);
     }
 
-    /** The body as UTF-8, or null when it is larger than {@link #MAX_BODY}. */
-    private static String body(Request request) throws IOException {
-        if (request.getLength() > MAX_BODY) {
-            return null;
-        }
+    /**
+     * The body as UTF-8, or null when it is larger than {@link #MAX_BODY}. A too-large body is read and dropped
+     * (up to {@link #DRAIN_LIMIT}) before the 413 goes out: answering while the client is still sending makes the
+     * server close a connection with unread input, and the client then sees a reset instead of the 413.
+     */
+    private static String body(Request request) {
+        return request.getAttribute(BODY) instanceof String b ? b : null;
+    }
+
+    private static final String BODY = WhipWhepHandler.class.getName() + ".body";
+
+    /** The body as UTF-8, or {@link Boolean#FALSE} when it is larger than {@link #MAX_BODY} (read and dropped). */
+    private static Object readBody(Request request) throws IOException {
+        String b = readBodyText(request);
+        return b == null ? Boolean.FALSE : b;
+    }
+
+    private static String readBodyText(Request request) throws IOException {
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (request.getLength() > MAX_BODY) {
+                drain(in);
+                return null;
+            }
             byte[] b = in.readNBytes(MAX_BODY + 1);
-            return b.length > MAX_BODY ? null : new String(b, StandardCharsets.UTF_8);
+            if (b.length > MAX_BODY) {
+                drain(in);
+                return null;
+            }
+            return new String(b, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** How much of a too-large body is read and dropped so the client gets its 413 (more: the connection closes). */
+    static final int DRAIN_LIMIT = 1 << 20;
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] sink = new byte[8192];
+        long left = DRAIN_LIMIT;
+        int n;
+        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+            left -= n;
         }
     }
 

@@ -349,7 +349,18 @@ int32_t mp_udp_send_batch(int32_t fd, const uint8_t *slab, const int32_t *offset
             return sent > 0 ? sent : neg_errno();
         }
         sent += r;
-        if ((unsigned)r < n || bad_address) {
+        if ((unsigned)r < n) {
+            /*
+             * sendmmsg(2) keeps the error of datagram r in the socket (sk_err) when some went before it, and the
+             * socket's next call of any kind (another datagram's send, a receive on another thread) would fail with
+             * it instead. The caller's next call, starting at datagram r, reports that datagram's own error.
+             */
+            int pending;
+            socklen_t len = sizeof pending;
+            (void)getsockopt(fd, SOL_SOCKET, SO_ERROR, &pending, &len);
+            break;
+        }
+        if (bad_address) {
             break;
         }
     }

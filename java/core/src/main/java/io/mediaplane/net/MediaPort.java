@@ -193,6 +193,16 @@ public final class MediaPort implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits up to {@code timeout} until a send would not block, after {@code -EAGAIN} from one (the socket's send
+     * buffer is shared by every transport of the port).
+     *
+     * @return as {@link UdpSocket#awaitWritable}
+     */
+    public int awaitWritable(Duration timeout) {
+        return socket.awaitWritable(timeout);
+    }
+
     private int sendLocked(PeerAddress to, int length) {
         sendBatch.setLength(0, length);
         sendBatch.setAddress(0, to);

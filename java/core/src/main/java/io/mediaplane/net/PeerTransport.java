@@ -170,29 +170,45 @@ public final class PeerTransport implements AutoCloseable {
      * sealing writes into it).
      */
     public SendStatus sealAndSend(MemorySegment packet, long offset, int length, int capacity, boolean rtcp) {
+        int sealed = seal(packet, offset, length, capacity, rtcp);
+        if (sealed < 0) {
+            return countSend(sealed == SEAL_NOT_CONNECTED ? SendStatus.NOT_CONNECTED : SendStatus.SEAL_REFUSED);
+        }
+        return countSend(send(packet, offset, sealed) >= 0 ? SendStatus.SENT : SendStatus.SOCKET_ERROR);
+    }
+
+    /** {@link #seal}: no SRTP keys yet, or the transport has ended. */
+    static final int SEAL_NOT_CONNECTED = -1;
+    /** {@link #seal}: the context refused the packet. */
+    static final int SEAL_REFUSED = -2;
+
+    /**
+     * Seals in place under the lock that serialises every use of this transport's SRTP context for sending with
+     * its close, for {@link #sealAndSend} and {@link SrtpSendBatch}.
+     *
+     * @return the sealed length, {@link #SEAL_NOT_CONNECTED} or {@link #SEAL_REFUSED}
+     */
+    int seal(MemorySegment packet, long offset, int length, int capacity, boolean rtcp) {
         int sealed;
         sealLock.lock();
         try {
             SrtpContext c = srtp;
             if (c == null || state != TransportState.CONNECTED) {
-                return counted(SendStatus.NOT_CONNECTED);
+                return SEAL_NOT_CONNECTED;
             }
             sealed = rtcp ? c.sealRtcp(packet, offset, length, capacity) : c.sealRtp(packet, offset, length, capacity);
         } finally {
             sealLock.unlock();
         }
-        if (sealed < 0) {
-            return counted(SendStatus.SEAL_REFUSED);
-        }
-        return counted(send(packet, offset, sealed) >= 0 ? SendStatus.SENT : SendStatus.SOCKET_ERROR);
+        return sealed < 0 ? SEAL_REFUSED : sealed;
     }
 
-    /** How many {@link #sealAndSend} calls ended with {@code status}. */
+    /** How many packets sealed for this transport ({@link #sealAndSend}, {@link SrtpSendBatch}) ended with {@code status}. */
     public long sendCount(SendStatus status) {
         return sendCounts.get(status.ordinal());
     }
 
-    private SendStatus counted(SendStatus s) {
+    SendStatus countSend(SendStatus s) {
         sendCounts.getAndIncrement(s.ordinal());
         return s;
     }
@@ -307,7 +323,8 @@ public final class PeerTransport implements AutoCloseable {
 
     // ---------------------------------------------------------------- from the DTLS thread
 
-    MediaPort port() {
+    /** The port this transport sends and receives on. */
+    public MediaPort port() {
         return port;
     }
 

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Room {
     private final String name;
     private final CopyOnWriteArrayList<ViewerSession> viewers = new CopyOnWriteArrayList<>();
+    /** The viewers as an array, replaced on every change: the forwarding loop reads it per packet without copying. */
+    private volatile ViewerSession[] viewerArray = new ViewerSession[0];
     private final AtomicInteger generation = new AtomicInteger();
     private volatile PublisherSession publisher;
     final LongAdder keyframeRequestsSent = new LongAdder();
@@ -56,17 +58,19 @@ public final class Room {
         }
     }
 
-    void addViewer(ViewerSession v) {
+    synchronized void addViewer(ViewerSession v) {
         viewers.add(v);
+        viewerArray = viewers.toArray(new ViewerSession[0]);
     }
 
-    void removeViewer(ViewerSession v) {
+    synchronized void removeViewer(ViewerSession v) {
         viewers.remove(v);
+        viewerArray = viewers.toArray(new ViewerSession[0]);
     }
 
-    /** Every viewer, for the publisher's forwarding loop (a snapshot array, no allocation per packet). */
-    Object[] viewerArray() {
-        return viewers.toArray();
+    /** Every viewer, for the publisher's forwarding loop (a snapshot array, no allocation per packet; never written). */
+    ViewerSession[] viewerArray() {
+        return viewerArray;
     }
 
     /**

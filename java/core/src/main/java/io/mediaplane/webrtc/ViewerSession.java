@@ -5,6 +5,7 @@ import io.mediaplane.buffer.PacketPool;
 import io.mediaplane.codec.PacketSink;
 import io.mediaplane.net.PeerTransport;
 import io.mediaplane.net.SendStatus;
+import io.mediaplane.net.SrtpSendBatch;
 import io.mediaplane.net.TransportState;
 import io.mediaplane.reliability.NanoClock;
 import io.mediaplane.reliability.RetransmissionHistory;
@@ -36,7 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ViewerSession extends WebRtcSession {
     private static final int[] NO_CSRCS = new int[0];
     /** An Ethernet-MTU datagram plus the largest SRTP tag; publishers' packets fit a 1500-byte path. */
-    private static final int BUFFER = 1600;
+    static final int BUFFER = 1600;
     private static final NanoClock CLOCK = NanoClock.system();
     private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
 
@@ -139,17 +140,30 @@ public final class ViewerSession extends WebRtcSession {
         return rtpSent.sum();
     }
 
-    /** On the media port thread: one publisher packet of {@code media}. */
-    void forward(PublisherSession from, NegotiatedMedia media, RtpPacket p) {
+    /**
+     * On the media port thread: one publisher packet of {@code media}, rewritten straight into a slot of the
+     * publisher's fan-out {@code batch} (this viewer's own buffer for this packet), sealed there with this viewer's
+     * SRTP context and sent with the other viewers' copies by the batch's flush.
+     */
+    void forward(PublisherSession from, NegotiatedMedia media, RtpPacket p, SrtpSendBatch batch) {
         PeerTransport t = transport;
         if (t == null || t.state() != TransportState.CONNECTED || t.srtp() == null) {
             return;
         }
-        write(from.generation(), media, p, t.srtp().maxOverhead());
+        write(from.generation(), media, p, t.srtp().maxOverhead(), t, batch);
     }
 
     /** Rewrites {@code p} into this viewer's buffer and hands it to {@link #egress}; video is kept for NACKs. */
     void write(int generation, NegotiatedMedia media, RtpPacket p, int sealOverhead) {
+        write(generation, media, p, sealOverhead, null, null);
+    }
+
+    /**
+     * Rewrites {@code p} into a slot of {@code batch} and queues it there for {@code t} — or, without a batch, into
+     * this viewer's buffer for {@link #egress}. Video is kept, in the clear, for NACKs.
+     */
+    private void write(int generation, NegotiatedMedia media, RtpPacket p, int sealOverhead, PeerTransport t,
+                       SrtpSendBatch batch) {
         Track track = media.codec().isVideo() ? video : audio;
         if (track == null) {
             return;
@@ -167,21 +181,26 @@ public final class ViewerSession extends WebRtcSession {
             }
             track.keyframeGeneration = generation;
         }
-        if (payloadLength > BUFFER - RtpHeader.FIXED_LENGTH - sealOverhead) {
+        MemorySegment target = batch == null ? outSegment : batch.slab();
+        int capacity = batch == null ? BUFFER : Math.min(BUFFER, batch.slotCapacity());
+        if (payloadLength > capacity - RtpHeader.FIXED_LENGTH - sealOverhead) {
             rtpSkipped.increment();
             return;
         }
+        long at = batch == null ? 0 : batch.nextOffset();
         int seq = track.rewriter.sequence(generation, p.sequenceNumber(), p.timestamp());
         int ts = track.rewriter.timestamp(p.timestamp());
-        int h = RtpHeader.write(outSegment, 0, p.marker(), track.media.payloadType(), seq, ts,
+        int h = RtpHeader.write(target, at, p.marker(), track.media.payloadType(), seq, ts,
                 (int) track.media.localSsrc(), NO_CSRCS);
-        MemorySegment.copy(p.segment(), p.payloadOffset(), outSegment, h, payloadLength);
+        MemorySegment.copy(p.segment(), p.payloadOffset(), target, at + h, payloadLength);
         int length = h + payloadLength;
         long now = System.nanoTime();
         if (track == video && history != null) {
-            history.store(outSegment, 0, length, now);
+            history.store(target, at, length, now);
         }
-        if (!egress.send(outSegment, 0, length, BUFFER)) {
+        boolean queued = batch == null ? egress.send(target, at, length, capacity)
+                : batch.add(t, length, false) == SendStatus.SENT;
+        if (!queued) {
             sendFailures.increment();
             return;
         }
@@ -191,9 +210,9 @@ public final class ViewerSession extends WebRtcSession {
             lastReport = now;
             sendRtcp(s -> {
                 int len = 0;
-                for (Track t : new Track[] {video, audio}) {
-                    if (t != null && t.reporter.sending()) {
-                        len += t.reporter.write(s, len, now);
+                for (Track k : new Track[] {video, audio}) {
+                    if (k != null && k.reporter.sending()) {
+                        len += k.reporter.write(s, len, now);
                     }
                 }
                 return len;

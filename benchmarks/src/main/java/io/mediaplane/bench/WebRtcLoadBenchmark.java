@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -73,6 +74,11 @@ public final class WebRtcLoadBenchmark {
     static final long BUCKET_NANOS = 10_000; // latency histogram: 10 µs buckets up to 200 ms
     static final int BUCKETS = 20_000;
 
+    /** SO_RCVBUF/SO_SNDBUF of the server's media port, bytes (0: the port's default). */
+    static final int SERVER_BUFFER = Integer.getInteger("load.serverBuffer", 0);
+    /** SO_RCVBUF of each client port, bytes (0: the port's default). */
+    static final int CLIENT_BUFFER = Integer.getInteger("load.clientBuffer", 0);
+
     private WebRtcLoadBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -88,9 +94,11 @@ public final class WebRtcLoadBenchmark {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int[] points = args.length > 1 ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray()
                 : new int[] {10, 50, 100, 250, 500};
-        System.out.println("| viewers | load avg (1 min) at start | server CPU (cores) | loss % | latency p50 / p99 / max (ms)"
-                + " | SRTP packets/s out (server socket) | delivered & authenticated /s | per server core | SRTP refused |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| viewers | load avg (1 min) at start | server CPU (cores) | client JVM CPU (cores) | loss % "
+                + "| latency p50 / p99 / max (ms) | SRTP packets/s out (server socket) | delivered & authenticated /s "
+                + "| per server core | SRTP refused | receive-buffer drops: server socket / client sockets "
+                + "| UDP RcvbufErrors / SndbufErrors (whole machine) | client thread sleeps per delivered packet |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int n : points) {
             System.out.println(point(n, seconds));
         }
@@ -98,9 +106,14 @@ public final class WebRtcLoadBenchmark {
 
     private static String point(int viewers, int seconds) throws Exception {
         WebRtcService.Config rtc = WebRtcService.Config.loopback().withLimits(viewers + 10, viewers + 10);
+        if (SERVER_BUFFER > 0) {
+            rtc = rtc.withPortOptions(rtc.portOptions().withSocket(rtc.portOptions().socket()
+                    .withReceiveBufferSize(SERVER_BUFFER).withSendBufferSize(SERVER_BUFFER)));
+        }
         try (MediaServer server = MediaServer.start(MediaServer.Config.loopback().withWebRtc(rtc))) {
             String java = ProcessHandle.current().info().command().orElse("java");
             Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xss512k",
+                    "-Dload.clientBuffer=" + CLIENT_BUFFER,
                     "-cp", System.getProperty("java.class.path"), WebRtcLoadBenchmark.class.getName(), "clients",
                     server.baseUri().toString(), Integer.toString(viewers), Integer.toString(seconds))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -108,6 +121,11 @@ public final class WebRtcLoadBenchmark {
             long cpu0 = 0;
             long wall0 = 0;
             long sent0 = 0;
+            long[] snmp0 = null;
+            long[] snmp = new long[2];
+            long serverDrops0 = 0;
+            long serverDrops = 0;
+            int serverPort = server.webrtc().port().localAddress().getPort();
             String load = "";
             String result = null;
             double cores = 0;
@@ -120,10 +138,16 @@ public final class WebRtcLoadBenchmark {
                         cpu0 = os.getProcessCpuTime();
                         wall0 = System.nanoTime();
                         sent0 = server.webrtc().port().socketCounters().datagramsSent();
+                        snmp0 = udpErrors();
+                        serverDrops0 = socketDrops(Set.of(serverPort));
                     } else if (line.equals("MEASURE-END")) {
                         long wall = System.nanoTime() - wall0;
                         cores = (double) (os.getProcessCpuTime() - cpu0) / wall;
                         sentPerSecond = (server.webrtc().port().socketCounters().datagramsSent() - sent0) * 1e9 / wall;
+                    } else if (line.equals("DRAINED")) {
+                        long[] now = udpErrors();
+                        snmp = new long[] {now[0] - snmp0[0], now[1] - snmp0[1]};
+                        serverDrops = socketDrops(Set.of(serverPort)) - serverDrops0;
                     } else if (line.startsWith("RESULT ")) {
                         result = line.substring(7);
                     } else {
@@ -135,21 +159,75 @@ public final class WebRtcLoadBenchmark {
             if (result == null) {
                 return "| " + viewers + " | " + load + " | failed: the clients reported no result (exit " + p.exitValue() + ") |";
             }
-            // RESULT lossPercent p50 p99 max deliveredPerSecond refused
+            // RESULT lossPercent p50 p99 max deliveredPerSecond refused clientCores clientSocketDrops
             String[] f = result.split(" ");
             double delivered = Double.parseDouble(f[4]);
-            return String.format("| %d | %s | %.2f | %s | %s / %s / %s | %.0f | %.0f | %.0f | %s |", viewers, load, cores,
-                    f[0], f[1], f[2], f[3], sentPerSecond, delivered, sentPerSecond / Math.max(cores, 1e-9), f[5]);
+            return String.format("| %d | %s | %.2f | %s | %s | %s / %s / %s | %.0f | %.0f | %.0f | %s | %d / %s | %d / %d | %s |",
+                    viewers, load, cores, f[6], f[0], f[1], f[2], f[3], sentPerSecond, delivered,
+                    sentPerSecond / Math.max(cores, 1e-9), f[5], serverDrops, f[7], snmp[0], snmp[1], f[8]);
         }
+    }
+
+    /** /proc/net/snmp Udp RcvbufErrors and SndbufErrors (the whole machine: other programs' sockets count too). */
+    static long[] udpErrors() throws java.io.IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp"));
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+                List<String> names = List.of(lines.get(i).trim().split("\\s+"));
+                String[] values = lines.get(i + 1).trim().split("\\s+");
+                return new long[] {Long.parseLong(values[names.indexOf("RcvbufErrors")]),
+                        Long.parseLong(values[names.indexOf("SndbufErrors")])};
+            }
+        }
+        return new long[2];
+    }
+
+    /** Datagrams dropped for a full receive buffer (the "drops" column of /proc/net/udp) on sockets bound to these ports. */
+    static long socketDrops(java.util.Set<Integer> ports) throws java.io.IOException {
+        long drops = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 13 || !f[1].contains(":")) {
+                continue;
+            }
+            int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+            if (ports.contains(port)) {
+                drops += Long.parseLong(f[12]);
+            }
+        }
+        return drops;
+    }
+
+    /** Voluntary context switches (sleeps, i.e. wake-ups to come) of all this JVM's threads, from /proc/self/task. */
+    static long contextSwitches() throws java.io.IOException {
+        long n = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return n;
     }
 
     /** The publisher and the viewers: the second JVM. */
     static final class Clients {
         static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        static final MediaPortOptions PORT_OPTIONS = MediaPortOptions.defaults()
+        static final MediaPortOptions PORT_OPTIONS = withClientBuffer(MediaPortOptions.defaults())
                 .withCertificate(DtlsCertificate.generate("load-client"))
                 // the server is ICE-lite and never checks us: no consent to lose on our side
                 .withConsentTimeout(Duration.ofMinutes(10)).withHandshakeTimeout(Duration.ofSeconds(60));
+        private static MediaPortOptions withClientBuffer(MediaPortOptions o) {
+            return CLIENT_BUFFER > 0 ? o.withSocket(o.socket().withReceiveBufferSize(CLIENT_BUFFER)) : o;
+        }
+
         static final AtomicLongArray LATENCY = new AtomicLongArray(BUCKETS);
         static final LongAdder LATE = new LongAdder();
         static volatile long windowFirst = Long.MAX_VALUE;
@@ -192,14 +270,26 @@ public final class WebRtcLoadBenchmark {
             // handshakes are measured apart from the forwarding, which would otherwise crowd them out on 2 vCPUs
             Thread sender = Thread.ofPlatform().daemon().name("publisher").start(pub);
             Thread.sleep(2000); // warm-up: every viewer past a keyframe, JIT warm
+            java.util.Set<Integer> ports = new java.util.HashSet<>();
+            for (Peer p : peers) {
+                ports.add(p.port.localAddress().getPort());
+            }
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long drops0 = socketDrops(ports);
+            long switches0 = contextSwitches();
             windowFirst = pub.nextIndex();
             System.out.println("MEASURE-START");
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
             long wall = System.nanoTime() - t0;
+            double clientCores = (double) (os.getProcessCpuTime() - cpu0) / wall;
+            long switches = contextSwitches() - switches0;
             windowEnd = pub.nextIndex();
             System.out.println("MEASURE-END");
             Thread.sleep(500); // stragglers still count; later is lost
+            long clientDrops = socketDrops(ports) - drops0;
+            System.out.println("DRAINED");
             long expected = (windowEnd - windowFirst) * viewers;
             long received = IN_WINDOW.sum();
             long refused = 0;
@@ -210,8 +300,9 @@ public final class WebRtcLoadBenchmark {
             sender.join();
             consent.interrupt();
             double loss = 100.0 * (expected - received) / expected;
-            System.out.printf("RESULT %.3f %.3f %.3f %.3f %.0f %d%n", loss, percentile(0.50), percentile(0.99),
-                    percentile(1.0), received * 1e9 / wall, refused);
+            System.out.printf("RESULT %.3f %.3f %.3f %.3f %.0f %d %.2f %d %.2f%n", loss, percentile(0.50), percentile(0.99),
+                    percentile(1.0), received * 1e9 / wall, refused, clientCores, clientDrops,
+                    (double) switches / Math.max(1, received));
             System.out.flush();
             for (Peer p : peers) {
                 p.port.close();

@@ -28,10 +28,23 @@ public record MediaPortOptions(DtlsCertificate certificate, TransportClock clock
         }
     }
 
-    /** The process certificate, the system clock, 30 s consent, 10 s handshake, batches of 32. */
+    /**
+     * Socket buffers of a media port, bytes (SO_RCVBUF and SO_SNDBUF; above net.core.rmem_max/wmem_max only with
+     * CAP_NET_ADMIN). Receive: one port takes every publisher's media, and the default ~208 KiB holds about 90
+     * full-size datagrams — 0.3 s of one 2.5 Mbit/s publisher — so a forwarding thread held up for a moment (a
+     * GC pause, a busy machine) lost publisher packets, and with them every viewer's copy. Send: one fan-out
+     * burst of a 1200-byte packet to 500 viewers is 600 KB.
+     */
+    public static final int SOCKET_BUFFER = 4 << 20;
+
+    /**
+     * The process certificate, the system clock, 30 s consent, 10 s handshake, batches of 32, {@link #SOCKET_BUFFER}
+     * send and receive buffers.
+     */
     public static MediaPortOptions defaults() {
         return new MediaPortOptions(null, TransportClock.SYSTEM, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), 32, UdpSocketOptions.DEFAULTS);
+                Duration.ofSeconds(10), 32, UdpSocketOptions.DEFAULTS.withReceiveBufferSize(SOCKET_BUFFER)
+                        .withSendBufferSize(SOCKET_BUFFER));
     }
 
     /** The certificate sessions present ({@link DtlsCertificate#process()} unless one was given). */
@@ -54,5 +67,10 @@ public record MediaPortOptions(DtlsCertificate certificate, TransportClock clock
 
     public MediaPortOptions withCertificate(DtlsCertificate c) {
         return new MediaPortOptions(c, clock, consentTimeout, handshakeTimeout, receiveBatch, socket);
+    }
+
+    /** Options of the underlying socket, e.g. its SO_RCVBUF/SO_SNDBUF ({@link UdpSocketOptions#withReceiveBufferSize}). */
+    public MediaPortOptions withSocket(UdpSocketOptions s) {
+        return new MediaPortOptions(certificate, clock, consentTimeout, handshakeTimeout, receiveBatch, s);
     }
 }

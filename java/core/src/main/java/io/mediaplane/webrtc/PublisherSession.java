@@ -1,7 +1,6 @@
 package io.mediaplane.webrtc;
 
 import io.mediaplane.net.PeerTransport;
-import io.mediaplane.net.SrtpSendBatch;
 import io.mediaplane.net.TransportState;
 import io.mediaplane.reliability.KeyframeRequester;
 import io.mediaplane.reliability.NackGenerator;
@@ -47,12 +46,8 @@ public final class PublisherSession extends WebRtcSession {
      */
     private static final long KEYFRAME_REPEAT_NANOS = 250_000_000L;
     // receive-thread state
-    /**
-     * Viewers' copies of one packet, sealed per viewer and sent with one sendmmsg(2) per this many viewers (one
-     * system call per viewer per packet took 75 % of the forwarding thread's samples at 250 viewers).
-     */
-    static final int FAN_OUT_SLOTS = 64;
-    private SrtpSendBatch fanOut;
+    /** The service's fan-out (one per media port); on the receive thread only. */
+    private FanOut fanOut;
     private final NackGenerator nacks;
     private volatile ReceiverStatistics videoStats;
     private long lastFeedback;
@@ -70,6 +65,7 @@ public final class PublisherSession extends WebRtcSession {
         this.audio = negotiated.audio();
         this.videoSsrc = video == null ? -1 : video.remoteSsrc();
         this.feed = feed;
+        this.fanOut = service == null ? null : service.fanOut();
         this.nacks = video != null && video.nack() ? new NackGenerator() : null;
         this.lastReport = System.nanoTime();
         this.lastFeedback = lastReport;
@@ -140,15 +136,12 @@ public final class PublisherSession extends WebRtcSession {
         }
         ViewerSession[] viewers = room().viewerArray();
         if (viewers.length > 0) {
-            SrtpSendBatch batch = fanOut;
-            if (batch == null) {
-                batch = new SrtpSendBatch(t.port(), FAN_OUT_SLOTS, ViewerSession.BUFFER);
-                fanOut = batch;
+            FanOut f = fanOut;
+            if (f == null) {
+                f = new FanOut(t.port(), 1); // a session made without a service (tests): no helper threads
+                fanOut = f;
             }
-            for (ViewerSession v : viewers) {
-                v.forward(this, media, packet, batch);
-            }
-            batch.flush();
+            f.forward(this, media, packet, viewers);
         }
         rtpForwarded.increment();
         if (feed != null) {

@@ -73,6 +73,7 @@ public final class WebRtcService implements AutoCloseable {
 
     private final Config config;
     private final MediaPort port;
+    private final FanOut fanOut;
     private final List<InetSocketAddress> candidates;
     private final DtlsFingerprint fingerprint;
     private final SecureRandom secureRandom = new SecureRandom();
@@ -103,6 +104,7 @@ public final class WebRtcService implements AutoCloseable {
         for (TransportEndReason r : TransportEndReason.values()) {
             ended.put(r, new java.util.concurrent.atomic.LongAdder());
         }
+        this.fanOut = new FanOut(port, FanOut.DEFAULT_THREADS); // last: nothing after it can fail and leak its threads
     }
 
     /** Opens the media port and returns the service on it; {@link #close()} closes both. */
@@ -332,6 +334,11 @@ public final class WebRtcService implements AutoCloseable {
             delete(id);
         }
         port.close();
+        fanOut.close(); // after the port: its receive thread, the only caller, has ended
+    }
+
+    FanOut fanOut() {
+        return fanOut;
     }
 
     private String newId() {

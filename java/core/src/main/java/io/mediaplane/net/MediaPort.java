@@ -65,6 +65,13 @@ public final class MediaPort implements AutoCloseable {
         this.receiveArray = (byte[]) receiveBatch.slab().heapBase().orElseThrow();
         this.lastConsentCheck = options.clock().nanos();
         this.receiver = Thread.ofPlatform().daemon().name("media-port-" + localAddress.getPort()).unstarted(this::receiveLoop);
+        int asked = options.socket().receiveBufferSize();
+        int got = socket.receiveBufferSize() / 2; // Linux reports twice what it grants (socket(7))
+        if (asked > 0 && got < asked) {
+            LOG.log(System.Logger.Level.WARNING, "media port " + localAddress.getPort() + ": receive buffer "
+                    + got + " bytes, asked for " + asked + " (capped by net.core.rmem_max; raise it, or run with "
+                    + "CAP_NET_ADMIN): a busy forwarding thread loses publisher packets sooner");
+        }
     }
 
     /** A port bound to {@code bind} (port 0: any free port) with {@link MediaPortOptions#defaults()}. */

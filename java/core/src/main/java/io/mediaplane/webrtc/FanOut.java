@@ -68,7 +68,7 @@ final class FanOut implements AutoCloseable {
     /** Every viewer's copy of {@code p} written, sealed and handed to the kernel when this returns. */
     void forward(PublisherSession from, NegotiatedMedia media, RtpPacket p, ViewerSession[] viewers) {
         int n = viewers.length;
-        int s = closed ? 1 : Math.min(helpers.length + 1, n / splitAt);
+        int s = closed || !helpersAlive() ? 1 : Math.min(helpers.length + 1, n / splitAt);
         if (s <= 1) {
             forward(own, from, media, p, viewers, 0, n);
             return;
@@ -106,6 +106,16 @@ final class FanOut implements AutoCloseable {
         } finally {
             batch.flush(); // what was queued goes out even if a viewer's forwarding threw
         }
+    }
+
+    /** A helper killed by an Error would never count down: then this thread does the whole room alone. */
+    private boolean helpersAlive() {
+        for (Helper h : helpers) {
+            if (!h.thread.isAlive()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Rooms whose packets were split over threads. */

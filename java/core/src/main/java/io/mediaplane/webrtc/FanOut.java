@@ -21,9 +21,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class FanOut implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
-    /** Threads that share a big room's fan-out, the port's receive thread included (default: one per core). */
+    /**
+     * Threads that share a big room's fan-out, the port's receive thread included; {@code -Dmediaplane.fanout.threads}
+     * overrides. Default: half the cores, so one on a 2-core machine, where a second thread did not help: at 250 and
+     * 500 viewers with the load generator on the same 2 vCPUs it sent no more and cost ≈ 10 % more CPU per packet
+     * (benchmarks/README.md, "WebRTC forwarding load").
+     */
     static final int DEFAULT_THREADS = Math.max(1, Integer.getInteger("mediaplane.fanout.threads",
-            Runtime.getRuntime().availableProcessors()));
+            Runtime.getRuntime().availableProcessors() / 2));
     /** Fewest viewers per thread worth a hand-over to a helper (waking one costs far more than one viewer's copy). */
     static final int SPLIT_AT = Integer.getInteger("mediaplane.fanout.splitAt", 64);
     /**

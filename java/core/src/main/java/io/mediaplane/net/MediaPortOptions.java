@@ -29,22 +29,24 @@ public record MediaPortOptions(DtlsCertificate certificate, TransportClock clock
     }
 
     /**
-     * Socket buffers of a media port, bytes (SO_RCVBUF and SO_SNDBUF; above net.core.rmem_max/wmem_max only with
-     * CAP_NET_ADMIN). Receive: one port takes every publisher's media, and the default ~208 KiB holds about 90
-     * full-size datagrams — 0.3 s of one 2.5 Mbit/s publisher — so a forwarding thread held up for a moment (a
-     * GC pause, a busy machine) lost publisher packets, and with them every viewer's copy. Send: one fan-out
-     * burst of a 1200-byte packet to 500 viewers is 600 KB.
+     * SO_RCVBUF of a media port, bytes (above net.core.rmem_max only with CAP_NET_ADMIN). One port takes every
+     * publisher's media; the default ~208 KiB holds about 90 full-size datagrams, 0.3 s of one 2.5 Mbit/s publisher,
+     * so a forwarding thread held up for a moment lost publisher packets and with them every viewer's copy. 1 MiB
+     * (≈ 450 datagrams) absorbs such stalls; 4 MiB turned sustained overload into seconds of queue instead of loss
+     * (benchmarks/README.md, "WebRTC forwarding load").
      */
-    public static final int SOCKET_BUFFER = 4 << 20;
+    public static final int RECEIVE_BUFFER = 1 << 20;
+    /** SO_SNDBUF of a media port, bytes: one fan-out burst of a 1200-byte packet to 500 viewers is 600 KB. */
+    public static final int SEND_BUFFER = 4 << 20;
 
     /**
-     * The process certificate, the system clock, 30 s consent, 10 s handshake, batches of 32, {@link #SOCKET_BUFFER}
-     * send and receive buffers.
+     * The process certificate, the system clock, 30 s consent, 10 s handshake, batches of 32, {@link #RECEIVE_BUFFER}
+     * and {@link #SEND_BUFFER}.
      */
     public static MediaPortOptions defaults() {
         return new MediaPortOptions(null, TransportClock.SYSTEM, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), 32, UdpSocketOptions.DEFAULTS.withReceiveBufferSize(SOCKET_BUFFER)
-                        .withSendBufferSize(SOCKET_BUFFER));
+                Duration.ofSeconds(10), 32, UdpSocketOptions.DEFAULTS.withReceiveBufferSize(RECEIVE_BUFFER)
+                        .withSendBufferSize(SEND_BUFFER));
     }
 
     /** The certificate sessions present ({@link DtlsCertificate#process()} unless one was given). */

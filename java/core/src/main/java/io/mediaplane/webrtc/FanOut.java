@@ -23,9 +23,9 @@ final class FanOut implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FanOut.class.getName());
     /**
      * Threads that share a big room's fan-out, the port's receive thread included; {@code -Dmediaplane.fanout.threads}
-     * overrides. Default: half the cores, so one on a 2-core machine, where a second thread did not help: at 250 and
-     * 500 viewers with the load generator on the same 2 vCPUs it sent no more and cost ≈ 10 % more CPU per packet
-     * (benchmarks/README.md, "WebRTC forwarding load").
+     * overrides. Default: half the cores, so one on a 2-core machine, where a second thread did not help reliably:
+     * with the load generator on the same 2 vCPUs it sent more at 500 viewers, less at 250, and cost ≈ 5–10 % more
+     * CPU per packet (benchmarks/README.md, "WebRTC forwarding load").
      */
     static final int DEFAULT_THREADS = Math.max(1, Integer.getInteger("mediaplane.fanout.threads",
             Runtime.getRuntime().availableProcessors() / 2));

@@ -301,7 +301,7 @@ public final class PeerTransport implements AutoCloseable {
         SrtpContext c = srtp;
         EarlyPacket p;
         while ((p = early.poll()) != null) {
-            if (c == null || state != TransportState.CONNECTED) {
+            if (c == null || state == TransportState.CLOSED) { // srtp is set just before the state changes
                 count(PortEvent.SRTP_NOT_READY);
             } else {
                 open(c, MemorySegment.ofArray(p.data()), 0, p.data().length, p.rtcp(), port.options().clock().nanos(),

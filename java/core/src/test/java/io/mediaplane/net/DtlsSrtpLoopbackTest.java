@@ -111,7 +111,7 @@ class DtlsSrtpLoopbackTest {
         assertThat(client.whenConnected().get(10, TimeUnit.SECONDS)).isEqualTo(TransportState.CONNECTED);
         assertThat(client.remoteAddress()).isEqualTo(PeerAddress.of(serverPort.localAddress()));
         assertThat(client.nominated()).isTrue();
-        // the client may have its keys first: it has them once our Finished arrives, we only after sending it
+        // the server keys SRTP after sending its Finished, which can be after the client has finished (RFC 6347 §4.2.4)
         assertThat(server.whenConnected().get(10, TimeUnit.SECONDS)).isEqualTo(TransportState.CONNECTED);
         byte[] rtp = HEX.parseHex("80601234000003e8deadbeef0102030405060708090a");
         sealAndSend(server, rtp, false);

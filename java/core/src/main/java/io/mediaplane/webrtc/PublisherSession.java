@@ -32,6 +32,10 @@ public final class PublisherSession extends WebRtcSession {
     /** The publisher's video SSRC: from its offer, else learned from the first video packet. */
     private volatile long videoSsrc;
     private final Keyframes keyframes = new Keyframes();
+    /** The current group of pictures for joining viewers ({@link LateJoin#GOP_REPLAY}); null without video. */
+    private final RtpGopCache gop;
+    /** About 13 s of 2.5 Mbit/s or 5 s of 6 Mbit/s video: OBS's default 2 s keyframe interval fits at any rate. */
+    static final int GOP_CACHE_BYTES = 4 << 20;
     private final Object keyframeLock = new Object();
     /** PLI or FIR towards the publisher, coalesced and repeated until a keyframe comes; null until the SSRC is known. */
     private KeyframeRequester keyframeRequester;
@@ -64,6 +68,7 @@ public final class PublisherSession extends WebRtcSession {
         this.videoSsrc = video == null ? -1 : video.remoteSsrc();
         this.feed = feed;
         this.nacks = video != null && video.nack() ? new NackGenerator() : null;
+        this.gop = video == null ? null : new RtpGopCache(GOP_CACHE_BYTES);
         this.lastReport = System.nanoTime();
         this.lastFeedback = lastReport;
     }
@@ -121,14 +126,16 @@ public final class PublisherSession extends WebRtcSession {
             return;
         }
         if (media == video) {
-            if (keyframes.startsKeyframe(video.codec(), packet.segment(), packet.payloadOffset(),
-                    packet.payloadLength())) {
+            boolean keyframeStart = keyframes.startsKeyframe(video.codec(), packet.segment(),
+                    packet.payloadOffset(), packet.payloadLength());
+            if (keyframeStart) {
                 synchronized (keyframeLock) {
                     if (keyframeRequester != null) {
                         keyframeRequester.onKeyframe();
                     }
                 }
             }
+            gop.onPacket(packet, keyframeStart); // before the viewers: a replay ends with this packet
             onVideoPacket(packet.ssrc(), packet.sequenceNumber(), packet.timestamp());
         }
         Object[] viewers = room().viewerArray();
@@ -184,6 +191,16 @@ public final class PublisherSession extends WebRtcSession {
         if (nacks != null && nacks.takeKeyframeNeeded()) {
             room().requestKeyframe(); // a loss NACK could not repair: only a new keyframe fixes the pictures
         }
+    }
+
+    /**
+     * The cached group of pictures a joining viewer starts from, or null: when the service asks viewers to wait for
+     * a requested keyframe instead, or when no whole group is cached.
+     */
+    RtpGopCache replayCache() {
+        WebRtcService s = service();
+        RtpGopCache g = gop;
+        return g != null && g.holdsKeyframe() && (s == null || s.lateJoin() == LateJoin.GOP_REPLAY) ? g : null;
     }
 
     /** Video packets lost upstream so far (RFC 3550 A.3 cumulative count; read from another thread, so approximate). */

@@ -72,6 +72,7 @@ public final class WebRtcService implements AutoCloseable {
     }
 
     private final Config config;
+    private volatile LateJoin lateJoin = LateJoin.GOP_REPLAY;
     private final MediaPort port;
     private final List<InetSocketAddress> candidates;
     private final DtlsFingerprint fingerprint;
@@ -122,6 +123,15 @@ public final class WebRtcService implements AutoCloseable {
 
     public List<InetSocketAddress> candidates() {
         return candidates;
+    }
+
+    /** How joining viewers get their first picture (by default the faster in the README's measurement). */
+    public LateJoin lateJoin() {
+        return lateJoin;
+    }
+
+    public void lateJoin(LateJoin policy) {
+        lateJoin = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     public int sessionCount() {

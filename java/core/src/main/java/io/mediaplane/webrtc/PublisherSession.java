@@ -1,13 +1,16 @@
 package io.mediaplane.webrtc;
 
+import io.mediaplane.buffer.Bytes;
 import io.mediaplane.net.PeerTransport;
 import io.mediaplane.net.TransportState;
 import io.mediaplane.reliability.KeyframeRequester;
 import io.mediaplane.reliability.NackGenerator;
 import io.mediaplane.reliability.ReliabilityStatus;
 import io.mediaplane.reliability.ReceiverStatistics;
+import io.mediaplane.reliability.TransportFeedbackGenerator;
 import io.mediaplane.rtp.PacketStatus;
 import io.mediaplane.rtp.RtcpReceiverReport;
+import io.mediaplane.rtp.RtpExtensions;
 import io.mediaplane.rtp.RtpPacket;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.LongAdder;
@@ -49,6 +52,12 @@ public final class PublisherSession extends WebRtcSession {
      * decoded frame took 1.1–1.4 s with a 1 s interval and 0.3–0.5 s with this one.
      */
     private static final long KEYFRAME_REPEAT_NANOS = 250_000_000L;
+    /** The transport-wide sequence number's extension id (0: transport-cc not negotiated), and its feedback. */
+    private final int transportCcId;
+    private final TransportFeedbackGenerator transportFeedback;
+    /** Transport-cc feedback about this often, as libwebrtc's receivers send it. */
+    private static final long TRANSPORT_FEEDBACK_INTERVAL_NANOS = 50_000_000L;
+    private long lastTransportFeedback;
     // receive-thread state
     private final NackGenerator nacks;
     private volatile ReceiverStatistics videoStats;
@@ -69,6 +78,9 @@ public final class PublisherSession extends WebRtcSession {
         this.feed = feed;
         this.nacks = video != null && video.nack() ? new NackGenerator() : null;
         this.gop = video == null ? null : new RtpGopCache(GOP_CACHE_BYTES);
+        int cc = video != null ? video.extensions().transportCc() : 0;
+        this.transportCcId = cc != 0 || audio == null ? cc : audio.extensions().transportCc();
+        this.transportFeedback = transportCcId != 0 ? new TransportFeedbackGenerator() : null;
         this.lastReport = System.nanoTime();
         this.lastFeedback = lastReport;
     }
@@ -108,6 +120,9 @@ public final class PublisherSession extends WebRtcSession {
         if (packet.wrap(s, offset, length) != PacketStatus.OK) {
             rtpDropped.increment();
             return;
+        }
+        if (transportFeedback != null) {
+            onTransportSequence(); // every packet counts, bandwidth probes included (RFC 4588 RTX or padding)
         }
         int pt = packet.payloadType();
         NegotiatedMedia media;
@@ -201,6 +216,35 @@ public final class PublisherSession extends WebRtcSession {
         WebRtcService s = service();
         RtpGopCache g = gop;
         return g != null && g.holdsKeyframe() && (s == null || s.lateJoin() == LateJoin.GOP_REPLAY) ? g : null;
+    }
+
+    /**
+     * Records the packet's transport-wide sequence number and arrival (draft-holmer-rmcat-transport-wide-cc-
+     * extensions-01 §2) and sends feedback (§3.1) every {@link #TRANSPORT_FEEDBACK_INTERVAL_NANOS}, after an empty
+     * receiver report so the compound is valid without reduced-size RTCP (RFC 3550 §6.1).
+     */
+    private void onTransportSequence() {
+        long ref = packet.findExtension(transportCcId);
+        if (ref == RtpExtensions.NOT_FOUND || RtpExtensions.length(ref) != 2) {
+            return;
+        }
+        long now = System.nanoTime();
+        transportFeedback.onPacket(Bytes.u16(packet.segment(), RtpExtensions.offset(ref)), now / 1000);
+        if (now - lastTransportFeedback < TRANSPORT_FEEDBACK_INTERVAL_NANOS) {
+            return;
+        }
+        lastTransportFeedback = now;
+        int mediaSsrc = packet.ssrc();
+        sendRtcp(s -> {
+            int len = RtcpReceiverReport.write(s, 0, FEEDBACK_SSRC);
+            return len + transportFeedback.write(s, len, FEEDBACK_SSRC, mediaSsrc);
+        });
+    }
+
+    /** Transport-cc feedback packets sent to this publisher (0 when it did not negotiate transport-cc). */
+    public long transportFeedbackSent() {
+        TransportFeedbackGenerator g = transportFeedback;
+        return g == null ? 0 : g.feedbackSent();
     }
 
     /** Video packets lost upstream so far (RFC 3550 A.3 cumulative count; read from another thread, so approximate). */

@@ -88,10 +88,8 @@ public final class TransportFeedbackGenerator {
             arrivals[slot(u)] = RtcpTransportCcWriter.NOT_RECEIVED;
             u++;
         }
-        if (writer.receivedCount() == 0) {
-            // only losses fitted (a delta overflowed right after them): report them with the next arrival
-            return 0;
-        }
+        // never empty: the first arrival sets the reference time, so only a full writer stops before it (then
+        // this feedback reports losses only, which §3.1 allows)
         next = u;
         feedbackCount = (feedbackCount + 1) & 0xFF;
         feedbackSent++;

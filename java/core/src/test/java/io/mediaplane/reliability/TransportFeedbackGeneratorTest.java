@@ -115,4 +115,32 @@ class TransportFeedbackGeneratorTest {
             }
         }
     }
+
+    /** Any order, jumps, duplicates and arrival times (backwards, ±minutes): every feedback still parses. */
+    @Test
+    void arbitrarySequencesAndTimesAlwaysGiveParseableFeedback() {
+        SplittableRandom random = new SplittableRandom(205);
+        TransportFeedbackGenerator g = new TransportFeedbackGenerator();
+        RtcpTransportCc view = new RtcpTransportCc();
+        int seq = 0;
+        long feedbacks = 0;
+        for (int i = 0; i < 20_000; i++) {
+            seq = switch (random.nextInt(6)) {
+                case 0 -> random.nextInt(0x10000);
+                case 1 -> seq + random.nextInt(1, 2000);
+                default -> seq + 1;
+            };
+            g.onPacket(seq & 0xFFFF, random.nextInt(4) == 0 ? random.nextLong(0, 600_000_000L)
+                    : 100_000_000L + i * 1000L);
+            if (random.nextInt(8) == 0) {
+                while (g.pending()) {
+                    int len = g.write(s, 0, SENDER, MEDIA);
+                    assertThat(len).isPositive().isLessThanOrEqualTo(1400);
+                    assertThat(view.wrap(s, 0, len)).isEqualTo(PacketStatus.OK);
+                    feedbacks++;
+                }
+            }
+        }
+        assertThat(feedbacks).isEqualTo(g.feedbackSent()).isGreaterThan(100);
+    }
 }

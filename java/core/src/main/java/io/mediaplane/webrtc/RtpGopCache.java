@@ -12,8 +12,8 @@ import java.util.function.Consumer;
  * to a keyframe request. Bounded in bytes: a group of pictures that outgrows the bound is dropped whole and the
  * cache stays empty until the next keyframe (a late joiner then asks for one, as without the cache).
  *
- * <p>Written and replayed on the publisher's receive thread only (the replay runs inside the forwarding of a live
- * packet); {@link #holdsKeyframe()} may be read from any thread.
+ * <p>Written on the publisher's receive thread only; replayed inside the forwarding of a live packet, while that
+ * thread does not write; {@link #holdsKeyframe()} may be read from any thread.
  */
 final class RtpGopCache {
     /** Larger than any packet we take (an Ethernet-MTU datagram). */
@@ -29,7 +29,6 @@ final class RtpGopCache {
     /** The cache starts with a keyframe's first packet and holds everything after it. */
     private volatile boolean valid;
     private int keyframeTimestamp;
-    private final RtpPacket view = new RtpPacket();
     final LongAdder overflows = new LongAdder();
     final LongAdder replays = new LongAdder();
 
@@ -101,11 +100,16 @@ final class RtpGopCache {
         return valid ? used : 0;
     }
 
-    /** Hands every cached packet, oldest first, to {@code sink} (a view valid during the call); false if empty. */
+    /**
+     * Hands every cached packet, oldest first, to {@code sink} (a view valid during the call); false if empty. A view
+     * of its own per call: fan-out may replay to several joining viewers at once from helper threads while the
+     * receive thread, the only writer, waits for them.
+     */
     boolean replay(Consumer<RtpPacket> sink) {
         if (!valid || count == 0) {
             return false;
         }
+        RtpPacket view = new RtpPacket();
         int n = count;
         for (int i = 0; i < n; i++) {
             if (view.wrap(segment, offsets[i], lengths[i]) == PacketStatus.OK) {

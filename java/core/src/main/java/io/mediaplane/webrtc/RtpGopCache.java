@@ -102,7 +102,7 @@ final class RtpGopCache {
 
     /**
      * Hands every cached packet, oldest first, to {@code sink} (a view valid during the call); false if empty. A view
-     * of its own per call: fan-out may replay to several joining viewers at once from helper threads while the
+     * of its own per call: fan-out may replay to several joining viewers at once from several fan-out threads while the
      * receive thread, the only writer, waits for them.
      */
     boolean replay(Consumer<RtpPacket> sink) {

@@ -102,8 +102,8 @@ final class RtpGopCache {
 
     /**
      * Hands every cached packet, oldest first, to {@code sink} (a view valid during the call); false if empty. A view
-     * of its own per call: fan-out may replay to several joining viewers at once from several fan-out threads while the
-     * receive thread, the only writer, waits for them.
+     * of its own per call: several fan-out threads may replay to joining viewers at once while the receive thread,
+     * the only writer, waits for them.
      */
     boolean replay(Consumer<RtpPacket> sink) {
         if (!valid || count == 0) {

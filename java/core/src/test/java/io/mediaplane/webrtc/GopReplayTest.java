@@ -143,7 +143,8 @@ class GopReplayTest {
         // then live, one packet each, no second replay
         receive(gop, packet(seq, ts + 3000 * 41, NON_IDR, 222));
         assertThat(sent).hasSize(group.size() + 2);
-        assertThat(view(sent.getLast()).sequenceNumber()).isEqualTo((first.sequenceNumber() + group.size() + 1) & 0xFFFF);
+        assertThat(view(sent.getLast()).sequenceNumber())
+                .isEqualTo((first.sequenceNumber() + group.size() + 1) & 0xFFFF);
         assertThat(gop.replays.sum()).isEqualTo(1);
         assertThat(viewer.replayedPackets()).isEqualTo(group.size() + 1);
     }

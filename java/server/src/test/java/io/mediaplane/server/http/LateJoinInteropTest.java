@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * one after another at seeded moments, alternating {@link LateJoin#GOP_REPLAY} and
  * {@link LateJoin#KEYFRAME_REQUEST}; the same again with a Chromium publisher, which answers keyframe requests.
  * Each viewer must decode its first picture and then keep decoding (60 more frames, none lost, no keyframe
- * request from its decoder); with the replay it must have been started from the cached group. Join-to-first-decoded-frame is printed
- * (median and p90 per way, the figures in the README) and never asserted.
+ * request from its decoder); with the replay it must have been started from the cached group.
+ * Join-to-first-decoded-frame is printed (median and p90 per way, the figures in the README) and never asserted.
  */
 class LateJoinInteropTest {
     private static final String KEY = "late-join-key-90b3";

@@ -44,7 +44,8 @@ class TransportCcInteropTest {
     /** Publishes the fake camera in H264 for 10 s; returns the publisher's bandwidth estimate once a second. */
     private static List<Long> publishAndSample(BrowserRig rig, String room, boolean transportCc) throws Exception {
         rig.tab.eval(transportCc ? "window.offerFilter = null"
-                : "window.offerFilter = sdp => sdp.replace(/a=extmap:\\d+ [^\\r]*transport-wide-cc[^\\r]*\\r\\n/g, '')");
+                : "window.offerFilter = sdp => sdp.replace("
+                        + "/a=extmap:\\d+ [^\\r]*transport-wide-cc[^\\r]*\\r\\n/g, '')");
         JsonNode pub = rig.tab.eval("publish('" + room + "', '" + rig.server.baseUri() + "/whip/" + room
                 + "', 'video/H264', '" + KEY + "')");
         rig.tab.eval("window.offerFilter = null");

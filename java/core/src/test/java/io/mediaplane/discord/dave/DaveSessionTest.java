@@ -153,7 +153,7 @@ class DaveSessionTest {
         a.session.onBinary(27, addC);
         // the ProposalRef of C's Add: RefHash over the AuthenticatedContent (the MLSMessage without its version)
         byte[] message = DaveMls.vector(addC, 1);
-        byte[] ref = gateway.suite().refHash(Arrays.copyOfRange(message, 2, message.length), "MLS 1.0 Proposal Reference");
+        byte[] ref = gateway.proposalRef(message);
         byte[] refVector = new byte[1 + ref.length];
         refVector[0] = (byte) ref.length;
         System.arraycopy(ref, 0, refVector, 1, ref.length);

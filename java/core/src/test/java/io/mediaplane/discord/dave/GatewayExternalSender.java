@@ -11,6 +11,7 @@ import org.bouncycastle.mls.codec.MLSInputStream;
 import org.bouncycastle.mls.codec.MLSMessage;
 import org.bouncycastle.mls.codec.MLSOutputStream;
 import org.bouncycastle.mls.codec.Proposal;
+import org.bouncycastle.mls.TreeKEM.LeafIndex;
 import org.bouncycastle.mls.crypto.MlsCipherSuite;
 
 /**
@@ -24,10 +25,12 @@ public final class GatewayExternalSender {
     private final byte[] externalSender;
 
     public GatewayExternalSender() throws Exception {
-        suite = MlsCipherSuite.getSuite(DaveMls.CIPHERSUITE);
-        key = suite.generateSignatureKeyPair();
-        externalSender = MLSOutputStream.encode(new ExternalSender(
-                suite.serializeSignaturePublicKey(key.getPublic()), Credential.forBasic(new byte[] {0})));
+        synchronized (DaveMls.LOCK) { // bcmls's suites are shared and not thread-safe (see DaveMls.LOCK)
+            suite = MlsCipherSuite.getSuite(DaveMls.CIPHERSUITE);
+            key = suite.generateSignatureKeyPair();
+            externalSender = MLSOutputStream.encode(new ExternalSender(
+                    suite.serializeSignaturePublicKey(key.getPublic()), Credential.forBasic(new byte[] {0})));
+        }
     }
 
     /** Opcode 25's payload: {@code ExternalSender{SignaturePublicKey; Credential}}. */
@@ -35,19 +38,51 @@ public final class GatewayExternalSender {
         return externalSender.clone();
     }
 
-    MlsCipherSuite suite() {
-        return suite;
-    }
 
     /** Opcode 27 append body: one external Add proposal per key package, for group {@code groupId} at {@code epoch}. */
     public byte[] proposeAdd(long groupId, long epoch, List<byte[]> keyPackages) throws Exception {
-        List<byte[]> messages = new ArrayList<>();
-        for (byte[] kp : keyPackages) {
-            KeyPackage keyPackage = (KeyPackage) MLSInputStream.decode(kp, KeyPackage.class);
-            messages.add(MLSOutputStream.encode(MLSMessage.externalProposal(suite, DaveMls.bigEndian(groupId), epoch,
-                    Proposal.add(keyPackage), 0, suite.serializeSignaturePrivateKey(key.getPrivate()))));
+        synchronized (DaveMls.LOCK) {
+            List<byte[]> messages = new ArrayList<>();
+            for (byte[] kp : keyPackages) {
+                KeyPackage keyPackage = (KeyPackage) MLSInputStream.decode(kp, KeyPackage.class);
+                messages.add(externalProposal(groupId, epoch, Proposal.add(keyPackage)));
+            }
+            return proposals(0, messages);
         }
-        return proposals(0, messages);
+    }
+
+    /**
+     * Opcode 27 append body: one external Remove proposal per leaf index (RFC 9420 §12.1.3), for group
+     * {@code groupId} at {@code epoch}: what the gateway sends when members leave the call.
+     */
+    public byte[] proposeRemove(long groupId, long epoch, List<Integer> leafIndices) throws Exception {
+        synchronized (DaveMls.LOCK) {
+            List<byte[]> messages = new ArrayList<>();
+            for (int leaf : leafIndices) {
+                messages.add(externalProposal(groupId, epoch, Proposal.remove(new LeafIndex(leaf))));
+            }
+            return proposals(0, messages);
+        }
+    }
+
+    private byte[] externalProposal(long groupId, long epoch, Proposal proposal) throws Exception {
+        return MLSOutputStream.encode(MLSMessage.externalProposal(suite, DaveMls.bigEndian(groupId), epoch, proposal, 0,
+                suite.serializeSignaturePrivateKey(key.getPrivate())));
+    }
+
+    /**
+     * The ProposalRef of one proposal message (RFC 9420 §5.2: RefHash("MLS 1.0 Proposal Reference",
+     * AuthenticatedContent), which for an external sender's PublicMessage is the MLSMessage minus its version).
+     */
+    public byte[] proposalRef(byte[] proposalMessage) {
+        synchronized (DaveMls.LOCK) {
+            try {
+                return suite.refHash(Arrays.copyOfRange(proposalMessage, 2, proposalMessage.length),
+                        "MLS 1.0 Proposal Reference");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** Opcode 27 body: {@code [u8 op]} then the items as one MLS vector (RFC 9420 §2.1.2 variable-length size). */

@@ -27,9 +27,6 @@ class DaveRelayTest {
     @TempDir
     Path dir;
 
-    // Off until fixed: in about one run in three the watch leg fails to open one frame (drop_frame_crypto_failed=1)
-    // right after the group forms; the cause is not found yet, and a red run would hide every other result.
-    @org.junit.jupiter.api.Disabled("one frame occasionally fails to open after the group forms; cause under investigation")
     @Test
     void publishedClipArrivesEncryptedAndIsOpenedByTheWatchLeg() throws Exception {
         List<byte[]> clip = H264Clip.make(dir, 45, "320x240");

@@ -41,27 +41,28 @@ public final class GatewayExternalSender {
 
     /** Opcode 27 append body: one external Add proposal per key package, for group {@code groupId} at {@code epoch}. */
     public byte[] proposeAdd(long groupId, long epoch, List<byte[]> keyPackages) throws Exception {
+        List<byte[]> messages = new ArrayList<>();
+        for (byte[] kp : keyPackages) {
+            messages.add(addProposal(groupId, epoch, kp));
+        }
+        return proposals(0, messages);
+    }
+
+    /** One external Add proposal (an MLSMessage) for a member's key package (RFC 9420 §12.1.1, §12.1.8). */
+    public byte[] addProposal(long groupId, long epoch, byte[] keyPackage) throws Exception {
         synchronized (DaveMls.LOCK) {
-            List<byte[]> messages = new ArrayList<>();
-            for (byte[] kp : keyPackages) {
-                KeyPackage keyPackage = (KeyPackage) MLSInputStream.decode(kp, KeyPackage.class);
-                messages.add(externalProposal(groupId, epoch, Proposal.add(keyPackage)));
-            }
-            return proposals(0, messages);
+            KeyPackage kp = (KeyPackage) MLSInputStream.decode(keyPackage, KeyPackage.class);
+            return externalProposal(groupId, epoch, Proposal.add(kp));
         }
     }
 
     /**
-     * Opcode 27 append body: one external Remove proposal per leaf index (RFC 9420 §12.1.3), for group
-     * {@code groupId} at {@code epoch}: what the gateway sends when members leave the call.
+     * One external Remove proposal (an MLSMessage) for the member at {@code leafIndex} (RFC 9420 §12.1.3): what the
+     * gateway sends when a member leaves the call.
      */
-    public byte[] proposeRemove(long groupId, long epoch, List<Integer> leafIndices) throws Exception {
+    public byte[] removeProposal(long groupId, long epoch, int leafIndex) throws Exception {
         synchronized (DaveMls.LOCK) {
-            List<byte[]> messages = new ArrayList<>();
-            for (int leaf : leafIndices) {
-                messages.add(externalProposal(groupId, epoch, Proposal.remove(new LeafIndex(leaf))));
-            }
-            return proposals(0, messages);
+            return externalProposal(groupId, epoch, Proposal.remove(new LeafIndex(leafIndex)));
         }
     }
 
@@ -83,6 +84,19 @@ public final class GatewayExternalSender {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** Opcode 27 revoke body: the ProposalRefs of proposals sent earlier in this epoch, each as {@code opaque<V>}. */
+    public byte[] revoke(List<byte[]> proposalMessages) {
+        List<byte[]> refs = new ArrayList<>();
+        for (byte[] m : proposalMessages) {
+            byte[] ref = proposalRef(m);
+            byte[] item = new byte[1 + ref.length]; // a 32-byte SHA-256 ref: one-byte length (RFC 9420 §2.1.2)
+            item[0] = (byte) ref.length;
+            System.arraycopy(ref, 0, item, 1, ref.length);
+            refs.add(item);
+        }
+        return proposals(1, refs);
     }
 
     /** Opcode 27 body: {@code [u8 op]} then the items as one MLS vector (RFC 9420 §2.1.2 variable-length size). */

@@ -482,10 +482,20 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
                 sealedInClear++;
                 return copy(frame, out);
             }
-            sealIn = OutboundFrame.ensure(sealIn, length);
-            MemorySegment.copy(frame, ValueLayout.JAVA_BYTE, 0, sealIn, 0, length);
-            sealOut = OutboundFrame.ensure(sealOut, maxSealedSize(length) + length / 3 + 16);
-            int n = encryptor.seal(codec, sealIn, length, sealOut);
+            // a whole byte[] (the publisher's access unit and its output buffer) is used as it is, without a copy
+            byte[] in = wholeArray(frame);
+            if (in == null) {
+                sealIn = OutboundFrame.ensure(sealIn, length);
+                MemorySegment.copy(frame, ValueLayout.JAVA_BYTE, 0, sealIn, 0, length);
+                in = sealIn;
+            }
+            int need = maxSealedSize(length) + length / 3 + 16;
+            byte[] direct = wholeArray(out);
+            byte[] target = direct != null && direct != in && direct.length >= need ? direct : null;
+            if (target == null) {
+                sealOut = OutboundFrame.ensure(sealOut, need);
+            }
+            int n = encryptor.seal(codec, in, length, target != null ? target : sealOut);
             if (n < 0) {
                 sealCounts[FrameCryptoStatus.ofResult(n).ordinal()]++;
                 return n;
@@ -494,7 +504,9 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
                 sealCounts[FrameCryptoStatus.OUTPUT_TOO_SMALL.ordinal()]++;
                 return FrameCryptoStatus.OUTPUT_TOO_SMALL.result();
             }
-            MemorySegment.copy(sealOut, 0, out, ValueLayout.JAVA_BYTE, 0, n);
+            if (target == null) {
+                MemorySegment.copy(sealOut, 0, out, ValueLayout.JAVA_BYTE, 0, n);
+            }
             sealCounts[0]++;
             return n;
         }
@@ -550,6 +562,12 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
 
     public TruncatedTagAesGcm.Backend backend() {
         return backend;
+    }
+
+    /** The array behind {@code s} when {@code s} is all of a {@code byte[]}, else null. */
+    private static byte[] wholeArray(MemorySegment s) {
+        return !s.isNative() && s.address() == 0 && s.heapBase().orElse(null) instanceof byte[] a
+                && a.length == s.byteSize() ? a : null;
     }
 
     private static boolean isSilence(MemorySegment frame) {

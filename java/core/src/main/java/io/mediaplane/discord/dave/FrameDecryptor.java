@@ -56,7 +56,10 @@ public final class FrameDecryptor implements AutoCloseable {
         return passthroughUntil > now;
     }
 
-    /** Opens {@code frame[0, length)} into {@code out}: the plain length or a negative status result. */
+    /**
+     * Opens {@code frame[0, length)} into {@code out} (a different array: the encrypted gaps decrypt straight into
+     * it): the plain length or a negative status result.
+     */
     public int open(MediaKind kind, byte[] frame, int length, byte[] out, long now) {
         if (kind == MediaKind.AUDIO && SecureFrame.isOpusSilence(frame, length)) {
             return copy(frame, length, out);

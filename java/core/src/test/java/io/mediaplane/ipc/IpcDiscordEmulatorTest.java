@@ -101,9 +101,7 @@ class IpcDiscordEmulatorTest {
      *             trailer and reaches the control plane opened ({@code daveDecrypted})
      */
     @ParameterizedTest(name = "dave={0}")
-    // dave=true is off until the occasional unopened frame right after the group forms is understood (see
-    // DaveRelayTest)
-    @ValueSource(booleans = {false})
+    @ValueSource(booleans = {false, true})
     void aControlPlanePublishesAClipAndWatchesItsEncodedFramesThroughTheEmulator(boolean dave) throws Exception {
         Clip clip = clip();
         assertThat(clip.accessUnits()).hasSizeGreaterThanOrEqualTo(CLIP_FRAMES);

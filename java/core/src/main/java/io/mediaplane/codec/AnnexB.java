@@ -100,6 +100,21 @@ public final class AnnexB {
      * ignored. Returns -1 if there are more than {@code offsets.length}.
      */
     public static int split(MemorySegment s, long offset, long length, long[] offsets, int[] lengths) {
+        return split(s, offset, length, offsets, lengths, false);
+    }
+
+    /**
+     * Like {@link #split}, but removes only the {@code zero_byte} of a 4-byte start code from the unit before it,
+     * as WebRTC's {@code H264::FindNaluIndices} does: for units that are not plain H.264, whose last byte may be
+     * {@code 00} (a DAVE-encrypted slice ends in ciphertext; §7.4.1's rule that a NAL unit never ends in
+     * {@code 00} does not hold for it), so stripping every trailing zero would cut a byte of ciphertext off.
+     */
+    public static int splitOpaque(MemorySegment s, long offset, long length, long[] offsets, int[] lengths) {
+        return split(s, offset, length, offsets, lengths, true);
+    }
+
+    private static int split(MemorySegment s, long offset, long length, long[] offsets, int[] lengths,
+            boolean opaque) {
         long end = offset + length;
         long sc = findStartCode(s, offset, end);
         int n = 0;
@@ -107,8 +122,14 @@ public final class AnnexB {
             long start = sc + 3;
             long next = findStartCode(s, start, end);
             long stop = next;
-            while (stop > start && s.get(ValueLayout.JAVA_BYTE, stop - 1) == 0) { // zero_byte / trailing_zero_8bits
-                stop--;
+            if (opaque) {
+                if (next < end && stop > start && s.get(ValueLayout.JAVA_BYTE, stop - 1) == 0) {
+                    stop--; // the zero_byte of a 4-byte start code
+                }
+            } else {
+                while (stop > start && s.get(ValueLayout.JAVA_BYTE, stop - 1) == 0) { // zero_byte, trailing_zero_8bits
+                    stop--;
+                }
             }
             if (stop > start) {
                 if (n == offsets.length) {

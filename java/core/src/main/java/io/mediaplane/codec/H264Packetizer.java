@@ -26,6 +26,7 @@ public final class H264Packetizer {
     private final RtpWriter rtp;
     private boolean aggregate = true;
     private boolean dropAccessUnitDelimiters;
+    private boolean opaqueUnits;
     private long[] nalOffsets = new long[64];
     private int[] nalLengths = new int[64];
 
@@ -54,12 +55,22 @@ public final class H264Packetizer {
     }
 
     /**
+     * Whether NAL units may end in zero bytes that belong to them (default false): true for end-to-end encrypted
+     * access units (DAVE), where only a 4-byte start code's {@code zero_byte} is split off ({@link AnnexB#splitOpaque}).
+     */
+    public H264Packetizer opaqueUnits(boolean on) {
+        this.opaqueUnits = on;
+        return this;
+    }
+
+    /**
      * Packetizes one access unit given as an Annex-B byte stream (start codes of three or four bytes). Returns
      * {@link PayloadStatus#OK}, or {@link PayloadStatus#POOL_EXHAUSTED} if some packet could not be sent.
      */
     public PayloadStatus packetizeAnnexB(MemorySegment au, long offset, long length, int timestamp) {
         int n;
-        while ((n = AnnexB.split(au, offset, length, nalOffsets, nalLengths)) < 0) {
+        while ((n = opaqueUnits ? AnnexB.splitOpaque(au, offset, length, nalOffsets, nalLengths)
+                : AnnexB.split(au, offset, length, nalOffsets, nalLengths)) < 0) {
             nalOffsets = new long[nalOffsets.length * 2];
             nalLengths = new int[nalLengths.length * 2];
         }

@@ -105,6 +105,103 @@ public abstract sealed class TruncatedTagAesGcm implements AutoCloseable {
     public abstract boolean open(byte[] iv, byte[] aad, int aadLength, byte[] in, int inOffset, int length,
             byte[] out, int outOffset, byte[] tag, int tagOffset);
 
+    /**
+     * Where one GCM message's additional data and text lie when they are scattered over a frame (DAVE interleaves
+     * clear and encrypted ranges): additional-data ranges of one array, and data sections, each read at
+     * {@code inOffset} of the input and written at {@code outOffset} of the output. The message is the ranges and
+     * the sections, each joined in order. Reused from frame to frame; not thread-safe.
+     */
+    public static final class Sections {
+        int[] aadOffset;
+        int[] aadLength;
+        int aadCount;
+        int[] inOffset;
+        int[] outOffset;
+        int[] length;
+        int count;
+
+        public Sections(int capacity) {
+            aadOffset = new int[capacity];
+            aadLength = new int[capacity];
+            inOffset = new int[capacity];
+            outOffset = new int[capacity];
+            length = new int[capacity];
+        }
+
+        public void clear() {
+            aadCount = 0;
+            count = 0;
+        }
+
+        /** Adds an additional-data range; false when the capacity is reached. */
+        public boolean aad(int offset, int length) {
+            if (length <= 0) {
+                return true;
+            }
+            if (aadCount == aadOffset.length) {
+                return false;
+            }
+            aadOffset[aadCount] = offset;
+            aadLength[aadCount] = length;
+            aadCount++;
+            return true;
+        }
+
+        /**
+         * Adds a data section (joined to the previous one when it continues it on both sides); false when the
+         * capacity is reached.
+         */
+        public boolean data(int inOffset, int outOffset, int length) {
+            if (length <= 0) {
+                return true;
+            }
+            int last = count - 1;
+            if (last >= 0 && this.inOffset[last] + this.length[last] == inOffset
+                    && this.outOffset[last] + this.length[last] == outOffset) {
+                this.length[last] += length;
+                return true;
+            }
+            if (count == this.inOffset.length) {
+                return false;
+            }
+            this.inOffset[count] = inOffset;
+            this.outOffset[count] = outOffset;
+            this.length[count] = length;
+            count++;
+            return true;
+        }
+
+        /** Bytes of data in all sections. */
+        public int dataLength() {
+            int n = 0;
+            for (int i = 0; i < count; i++) {
+                n += length[i];
+            }
+            return n;
+        }
+
+        int aadTotal() {
+            int n = 0;
+            for (int i = 0; i < aadCount; i++) {
+                n += aadLength[i];
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Seals one message laid out by {@code sections}: additional data read from {@code aad}, each data section
+     * read from {@code in} and its ciphertext written to {@code out} (which must not overlap {@code in}); the
+     * 8-byte tag goes to {@code tag} at {@code tagOffset}. No gathering copy on OpenSSL (the sections feed one GCM
+     * stream); BouncyCastle gathers.
+     */
+    public abstract void seal(byte[] iv, byte[] aad, byte[] in, byte[] out, Sections sections, byte[] tag,
+            int tagOffset);
+
+    /** Opens what {@link #seal(byte[], byte[], byte[], byte[], Sections, byte[], int)} sealed; false on a wrong tag. */
+    public abstract boolean open(byte[] iv, byte[] aad, byte[] in, byte[] out, Sections sections, byte[] tag,
+            int tagOffset);
+
     @Override
     public abstract void close();
 
@@ -170,6 +267,56 @@ public abstract sealed class TruncatedTagAesGcm implements AutoCloseable {
                 throw new IllegalStateException("EVP AES-128-GCM open failed");
             }
             return LibCrypto.cipherFinal(openCtx, o, outLength) == 1;
+        }
+
+        @Override
+        public void seal(byte[] iv, byte[] aad, byte[] in, byte[] out, Sections sections, byte[] tag,
+                int tagOffset) {
+            if (!stream(sealCtx, iv, aad, in, out, sections)
+                    || LibCrypto.cipherFinal(sealCtx, MemorySegment.ofArray(out), outLength) != 1
+                    || LibCrypto.cipherCtrl(sealCtx, LibCrypto.CTRL_AEAD_GET_TAG, TAG_LENGTH,
+                            MemorySegment.ofArray(tag).asSlice(tagOffset)) != 1) {
+                throw new IllegalStateException("EVP AES-128-GCM seal failed");
+            }
+        }
+
+        @Override
+        public boolean open(byte[] iv, byte[] aad, byte[] in, byte[] out, Sections sections, byte[] tag,
+                int tagOffset) {
+            if (!stream(openCtx, iv, aad, in, out, sections)
+                    || LibCrypto.cipherCtrl(openCtx, LibCrypto.CTRL_AEAD_SET_TAG, TAG_LENGTH,
+                            MemorySegment.ofArray(tag).asSlice(tagOffset)) != 1) {
+                throw new IllegalStateException("EVP AES-128-GCM open failed");
+            }
+            return LibCrypto.cipherFinal(openCtx, MemorySegment.ofArray(out), outLength) == 1;
+        }
+
+        /**
+         * New IV, then the additional-data ranges and the data sections as updates of one GCM stream: EVP's GCM
+         * takes AAD in several updates before the text and carries a partial block from one text update to the
+         * next, so the sections need not be block-aligned.
+         */
+        private boolean stream(MemorySegment ctx, byte[] iv, byte[] aad, byte[] in, byte[] out, Sections s) {
+            if (LibCrypto.cipherInit(ctx, MemorySegment.NULL, MemorySegment.NULL, MemorySegment.ofArray(iv),
+                    LibCrypto.KEEP_DIRECTION) != 1) {
+                return false;
+            }
+            MemorySegment a = MemorySegment.ofArray(aad);
+            for (int i = 0; i < s.aadCount; i++) {
+                if (LibCrypto.cipherUpdate(ctx, MemorySegment.NULL, outLength, a.asSlice(s.aadOffset[i]),
+                        s.aadLength[i]) != 1) {
+                    return false;
+                }
+            }
+            MemorySegment src = MemorySegment.ofArray(in);
+            MemorySegment dst = MemorySegment.ofArray(out);
+            for (int i = 0; i < s.count; i++) {
+                if (LibCrypto.cipherUpdate(ctx, dst.asSlice(s.outOffset[i]), outLength, src.asSlice(s.inOffset[i]),
+                        s.length[i]) != 1) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
@@ -244,6 +391,66 @@ public abstract sealed class TruncatedTagAesGcm implements AutoCloseable {
             }
             System.arraycopy(buffer, 0, out, outOffset, length);
             return true;
+        }
+
+        private byte[] gatheredAad = new byte[256];
+        private byte[] gatheredIn = new byte[256];
+        private byte[] gatheredOut = new byte[256];
+
+        @Override
+        public void seal(byte[] iv, byte[] aad, byte[] in, byte[] out, Sections sections, byte[] tag,
+                int tagOffset) {
+            int aadLength = gatherAad(aad, sections);
+            int length = gatherIn(in, sections);
+            seal(iv, gatheredAad, aadLength, gatheredIn, 0, length, gatheredOut, 0, tag, tagOffset);
+            scatter(out, sections);
+        }
+
+        @Override
+        public boolean open(byte[] iv, byte[] aad, byte[] in, byte[] out, Sections sections, byte[] tag,
+                int tagOffset) {
+            int aadLength = gatherAad(aad, sections);
+            int length = gatherIn(in, sections);
+            if (!open(iv, gatheredAad, aadLength, gatheredIn, 0, length, gatheredOut, 0, tag, tagOffset)) {
+                return false;
+            }
+            scatter(out, sections);
+            return true;
+        }
+
+        private int gatherAad(byte[] aad, Sections s) {
+            int n = s.aadTotal();
+            if (gatheredAad.length < n) {
+                gatheredAad = new byte[Math.max(n, gatheredAad.length * 2)];
+            }
+            int at = 0;
+            for (int i = 0; i < s.aadCount; i++) {
+                System.arraycopy(aad, s.aadOffset[i], gatheredAad, at, s.aadLength[i]);
+                at += s.aadLength[i];
+            }
+            return n;
+        }
+
+        private int gatherIn(byte[] in, Sections s) {
+            int n = s.dataLength();
+            if (gatheredIn.length < n) {
+                gatheredIn = new byte[Math.max(n, gatheredIn.length * 2)];
+                gatheredOut = new byte[gatheredIn.length];
+            }
+            int at = 0;
+            for (int i = 0; i < s.count; i++) {
+                System.arraycopy(in, s.inOffset[i], gatheredIn, at, s.length[i]);
+                at += s.length[i];
+            }
+            return n;
+        }
+
+        private void scatter(byte[] out, Sections s) {
+            int at = 0;
+            for (int i = 0; i < s.count; i++) {
+                System.arraycopy(gatheredOut, at, out, s.outOffset[i], s.length[i]);
+                at += s.length[i];
+            }
         }
 
         private byte[] scratch(int size) {

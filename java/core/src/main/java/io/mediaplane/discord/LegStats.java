@@ -26,14 +26,20 @@ public final class LegStats {
         AUDIO_NOT_PROCESSED,
         /** No free packet buffer for a received packet (the reorder buffers hold them all). */
         POOL_EXHAUSTED,
-        /** A frame {@link FrameCrypto#open} refused. */
+        /**
+         * A frame {@link FrameCrypto#open} refused (watch side) or {@link FrameCrypto#seal} could not seal (publish
+         * side); {@link #frameCryptoFailures} says why.
+         */
         FRAME_CRYPTO_FAILED,
+        /** An opened H264 frame that, with the remembered SPS/PPS put in front, no longer fits the frame buffer. */
+        FRAME_TOO_LARGE,
         /** An access unit the publisher could not queue (queue full) or send (not ready). */
         PUBLISH_QUEUE_FULL
     }
 
     private final AtomicLongArray drops = new AtomicLongArray(Drop.values().length);
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
+    private final AtomicLongArray frameCryptoFailures = new AtomicLongArray(FrameCryptoStatus.values().length);
 
     enum Counter {
         DATAGRAMS_RECEIVED, RTP_RECEIVED, RTCP_RECEIVED, RTX_UNWRAPPED, FRAMES_DELIVERED, KEYFRAME_REQUESTS_SENT,
@@ -44,6 +50,17 @@ public final class LegStats {
 
     void drop(Drop reason) {
         drops.incrementAndGet(reason.ordinal());
+    }
+
+    /** Counts a {@link Drop#FRAME_CRYPTO_FAILED} with its status; returns how many had that status so far. */
+    long frameCryptoFailed(FrameCryptoStatus status) {
+        drop(Drop.FRAME_CRYPTO_FAILED);
+        return frameCryptoFailures.incrementAndGet(status.ordinal());
+    }
+
+    /** Frames refused by {@link FrameCrypto} with {@code status}. */
+    public long frameCryptoFailures(FrameCryptoStatus status) {
+        return frameCryptoFailures.get(status.ordinal());
     }
 
     void count(Counter c) {
@@ -170,6 +187,13 @@ public final class LegStats {
             long v = dropped(d);
             if (v != 0) {
                 b.append("drop_").append(d.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(v)
+                        .append(' ');
+            }
+        }
+        for (FrameCryptoStatus st : FrameCryptoStatus.values()) {
+            long v = frameCryptoFailures(st);
+            if (v != 0) {
+                b.append("frame_crypto_").append(st.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(v)
                         .append(' ');
             }
         }

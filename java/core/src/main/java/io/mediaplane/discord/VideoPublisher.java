@@ -357,13 +357,16 @@ public final class VideoPublisher implements AutoCloseable {
         }
         int n = frameCrypto.seal(Codec.H264, plain, MemorySegment.ofArray(sealed));
         if (n < 0) {
-            stats.drop(LegStats.Drop.FRAME_CRYPTO_FAILED);
+            stats.frameCryptoFailed(FrameCryptoStatus.ofResult(n));
             return false;
         }
         if (packetizer == null || packetizerSsrc != ssrc) {
             packetizer = new H264Packetizer(pool, packets::add, GatewayCodec.H264_PT, ssrc,
                     (int) (System.nanoTime() & 0xFFFF), settings.mtu())
                     .aggregate(false) // one NAL unit per packet or FU-A, as clankvox and Discord-video-stream send
+                    // a DAVE-sealed slice may end in a 00 byte of ciphertext right before the next start code;
+                    // Discord clients' packetizer (WebRTC) keeps it, and so must we or the frame no longer opens
+                    .opaqueUnits(true)
                     .headerExtensions(this::writeExtension, 8);
             packetizerSsrc = ssrc;
             reporter = new SenderReporter(ssrc, 90_000, clock);

@@ -43,6 +43,8 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
     record Binding(long userId, int primarySsrc, boolean rtx, VideoStreamDescriptor descriptor) {
     }
 
+    private static final System.Logger LOG = System.getLogger(VideoReceiver.class.getName());
+
     private final DiscordLeg leg;
     private final LegRole role;
     private final java.util.function.Supplier<DiscordTransportCipher> cipherSource;
@@ -381,14 +383,21 @@ final class VideoReceiver implements MediaTransport.DatagramHandler, AutoCloseab
             }
             int r = frameCrypto.open(binding.userId(), codec, data.asSlice(offset, length), opened);
             if (r < 0) {
-                stats.drop(LegStats.Drop.FRAME_CRYPTO_FAILED);
+                FrameCryptoStatus status = FrameCryptoStatus.ofResult(r);
+                long n = stats.frameCryptoFailed(status);
+                if (Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, 8th ... of each status: seen, not flooded
+                    LOG.log(System.Logger.Level.WARNING, "discord {0}: frame of user {1} ({2}, {3} bytes, ts {4}) "
+                            + "not opened: {5} (#{6})", role.wireName(), Long.toUnsignedString(binding.userId()),
+                            codec, Integer.toString(length), Integer.toUnsignedString(timestamp), status,
+                            Long.toString(n));
+                }
                 return;
             }
             MemorySegment frame;
             if (codec == Codec.H264) {
                 int m = parameterSets.process(opened.asSlice(0, r), output);
                 if (m < 0) {
-                    stats.drop(LegStats.Drop.FRAME_CRYPTO_FAILED);
+                    stats.drop(LegStats.Drop.FRAME_TOO_LARGE);
                     return;
                 }
                 frame = output.asSlice(0, m);

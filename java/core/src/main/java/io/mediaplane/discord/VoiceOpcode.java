@@ -3,7 +3,9 @@ package io.mediaplane.discord;
 /**
  * Voice gateway opcodes: Discord's documented table (voice-connections, opcodes-and-status-codes) plus the
  * undocumented video ones working clients use (12 Video, 14 Session Update, 15 Media Sink Wants, 18 Client Flags,
- * 20 Client Platform). 25–30 travel as binary WebSocket frames.
+ * 20 Client Platform), and DAVE's 21–31 (DAVE protocol, "Voice gateway opcodes"). 25–30 travel as binary WebSocket
+ * frames: from the server {@code [u16 BE sequence][u8 opcode][payload]}, from the client {@code [u8 opcode][payload]};
+ * the others, 31 included, are JSON {@code {"op": n, "d": {…}}}.
  */
 public enum VoiceOpcode {
     IDENTIFY(0, "Identify"),
@@ -58,6 +60,11 @@ public enum VoiceOpcode {
 
     public String meaning() {
         return meaning;
+    }
+
+    /** Whether this opcode travels in a binary WebSocket frame (DAVE's MLS messages, 25–30) rather than JSON. */
+    public boolean binary() {
+        return code >= 25 && code <= 30;
     }
 
     /** Whether this opcode belongs to DAVE (21–31), whose handling is the {@link DaveHook}'s. */

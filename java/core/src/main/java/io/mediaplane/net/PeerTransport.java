@@ -4,7 +4,9 @@ import io.mediaplane.crypto.SrtpContext;
 import io.mediaplane.crypto.SrtpKeyingMaterial;
 import io.mediaplane.crypto.SrtpProfile;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,6 +50,14 @@ public final class PeerTransport implements AutoCloseable {
     private volatile boolean nominated;
     private volatile SrtpContext srtp;
     private volatile long lastConsentNanos;
+    /**
+     * SRTP/SRTCP that arrived during the handshake, opened once our keys exist (receive thread only). A peer that
+     * is the DTLS client has its keys as soon as our Finished reaches it and sends media at once, while we are
+     * still exporting and deriving ours (RFC 5764 §4.2): without this its first packets, usually its keyframe,
+     * were lost. Packets it protected before it had keys (GStreamer's dtlssrtpenc uses a random key until then)
+     * fail to open and are counted as {@link PortEvent#SRTP_NOT_READY}, which is what they are.
+     */
+    private final ArrayDeque<EarlyPacket> early = new ArrayDeque<>();
     /** Serialises sealing (any thread) with the context's close, so a packet is never sealed by a closed context. */
     private final java.util.concurrent.locks.ReentrantLock sealLock = new java.util.concurrent.locks.ReentrantLock();
     private final java.util.concurrent.atomic.AtomicLongArray sendCounts =
@@ -278,16 +288,48 @@ public final class PeerTransport implements AutoCloseable {
         count(dtls.offer(a, off, len));
     }
 
-    /** An SRTP (or, with {@code rtcp}, SRTCP) packet from a validated address: opened in place, then delivered. */
+    /**
+     * An SRTP (or, with {@code rtcp}, SRTCP) packet from a validated address: opened in place, then delivered;
+     * during the handshake, held (a copy) until the keys exist.
+     */
     void onSrtp(MemorySegment s, long off, int len, boolean rtcp, long now) {
         SrtpContext c = srtp;
         if (c == null) {
-            count(PortEvent.SRTP_NOT_READY);
+            if (state == TransportState.CONNECTING) {
+                if (early.size() == MAX_EARLY_PACKETS) {
+                    early.poll();
+                    count(PortEvent.SRTP_NOT_READY);
+                }
+                early.add(new EarlyPacket(s.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), rtcp));
+            } else {
+                count(PortEvent.SRTP_NOT_READY);
+            }
             return;
         }
+        if (!early.isEmpty()) {
+            openEarly();
+        }
+        open(c, s, off, len, rtcp, now, false);
+    }
+
+    /** Opens the packets held during the handshake, in arrival order; drops them if the transport has ended. */
+    private void openEarly() {
+        SrtpContext c = srtp;
+        EarlyPacket p;
+        while ((p = early.poll()) != null) {
+            if (c == null || state == TransportState.CLOSED) { // srtp is set just before the state changes
+                count(PortEvent.SRTP_NOT_READY);
+            } else {
+                open(c, MemorySegment.ofArray(p.data()), 0, p.data().length, p.rtcp(), port.options().clock().nanos(),
+                        true);
+            }
+        }
+    }
+
+    private void open(SrtpContext c, MemorySegment s, long off, int len, boolean rtcp, long now, boolean held) {
         int r = rtcp ? c.openRtcp(s, off, len) : c.openRtp(s, off, len);
         if (r < 0) {
-            count(PortEvent.SRTP_REFUSED);
+            count(held ? PortEvent.SRTP_NOT_READY : PortEvent.SRTP_REFUSED);
             return;
         }
         lastConsentNanos = now; // authenticated media also shows the peer is alive
@@ -344,6 +386,7 @@ public final class PeerTransport implements AutoCloseable {
             srtp = c;
             changeState(TransportState.CONNECTED);
         }
+        port.runOnReceiveThread(this::openEarly);
         connected.complete(TransportState.CONNECTED);
     }
 
@@ -363,6 +406,7 @@ public final class PeerTransport implements AutoCloseable {
             state = TransportState.CLOSED;
         }
         port.unregister(this, local.ufrag(), validated, reason);
+        port.runOnReceiveThread(this::openEarly); // drops what the handshake left held
         // RFC 7675 §5.2: once consent expired we stop sending, so no close_notify then
         dtls.close(reason == TransportEndReason.CLOSED_LOCALLY || reason == TransportEndReason.PORT_CLOSED);
         SrtpContext c = srtp;
@@ -396,6 +440,11 @@ public final class PeerTransport implements AutoCloseable {
             listenerFailed(e);
         }
     }
+
+    /** At most this many packets are held during the handshake (a keyframe's worth at a few Mbit/s); oldest go. */
+    private static final int MAX_EARLY_PACKETS = 64;
+
+    private record EarlyPacket(byte[] data, boolean rtcp) {}
 
     @Override
     public String toString() {

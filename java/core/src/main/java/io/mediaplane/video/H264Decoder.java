@@ -8,7 +8,6 @@ import io.mediaplane.codec.H264;
 import io.mediaplane.codec.H264Sps;
 import io.mediaplane.codec.H264SpsParser;
 import io.mediaplane.ffi.OpenH264;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
@@ -36,37 +35,26 @@ import java.util.Set;
  * <p>The picture is OpenH264's own buffer, valid until the next {@code decode}, {@code reset} or {@code close}.
  * Not thread-safe: one thread at a time.
  */
-public final class H264Decoder implements VideoDecoder {
+public final class H264Decoder extends NativeVideoDecoder {
     private static final int MAX_NAL_UNITS = 256;
     private static final int BUFFER_READY = 1;
     /** Flags that mean something went wrong with the unit (all but dsFramePending). */
     private static final int ERROR_FLAGS = ~0x01;
     private static final int FRAME_PENDING = 0x01;
 
-    private final DecoderOptions options;
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment param;
     private final MemorySegment planes;
     private final MemorySegment info;
     private final MemorySegment option;
     private final long[] nalOffsets = new long[MAX_NAL_UNITS];
     private final int[] nalLengths = new int[MAX_NAL_UNITS];
-    private final DecoderCounters counters = new DecoderCounters();
-    private MemorySegment input = MemorySegment.NULL;
     private OpenH264.DecoderFunctions decoder;
-    private boolean closed;
-    private boolean waitingForKeyframe = true;
-    private boolean keyframeRequested;
-    private boolean resetPending;
-    private final ConsecutiveErrors consecutiveErrors;
     private DecodeStatus streamRefusal;
     private H264Sps sps;
     private int nativeState;
-    private I420Picture picture;
 
     private H264Decoder(DecoderOptions options) {
-        this.options = options;
-        this.consecutiveErrors = new ConsecutiveErrors(options.maxConsecutiveErrors());
+        super(options);
         this.param = arena.allocate(OpenH264.DECODING_PARAM);
         this.planes = arena.allocate(ADDRESS, 3);
         this.info = arena.allocate(OpenH264.BUFFER_INFO);
@@ -85,17 +73,11 @@ public final class H264Decoder implements VideoDecoder {
     public static H264Decoder create(DecoderOptions options) {
         Objects.requireNonNull(options, "options");
         OpenH264.ensureAvailable();
-        H264Decoder d = new H264Decoder(options);
-        try {
-            d.openNative();
-        } catch (RuntimeException e) {
-            d.close();
-            throw e;
-        }
-        return d;
+        return opened(new H264Decoder(options));
     }
 
-    private void openNative() {
+    @Override
+    void openNative() {
         MemorySegment pointer = OpenH264.createDecoder();
         OpenH264.DecoderFunctions fns;
         try {
@@ -124,7 +106,8 @@ public final class H264Decoder implements VideoDecoder {
         decoder = fns;
     }
 
-    private void closeNative() {
+    @Override
+    void closeNative() {
         if (decoder != null) {
             OpenH264.DecoderFunctions d = decoder;
             decoder = null;
@@ -134,33 +117,12 @@ public final class H264Decoder implements VideoDecoder {
     }
 
     @Override
-    public DecodeStatus decode(MemorySegment unit, long offset, int length) {
-        if (closed) {
-            throw new IllegalStateException("H264Decoder is closed");
-        }
-        Objects.checkFromIndexSize(offset, length, unit.byteSize());
-        picture = null;
+    void clearNativeResult() {
         nativeState = 0;
-        if (resetPending) {
-            resetPending = false;
-            recreate();
-        }
-        DecodeStatus status = counters.count(decodeUnit(unit, offset, length));
-        if (consecutiveErrors.resetAfter(status)) {
-            // re-created at the next call, so a concealed picture of this one stays valid until then
-            resetPending = true;
-            requestKeyframe();
-        }
-        return status;
     }
 
-    private DecodeStatus decodeUnit(MemorySegment s, long offset, int length) {
-        if (length == 0) {
-            return DecodeStatus.EMPTY;
-        }
-        if (length > options.maxUnitSize()) {
-            return DecodeStatus.TOO_LARGE;
-        }
+    @Override
+    DecodeStatus decodeUnit(MemorySegment s, long offset, int length) {
         long end = offset + length;
         long first = AnnexB.findStartCode(s, offset, end);
         if (first == end) {
@@ -207,16 +169,8 @@ public final class H264Decoder implements VideoDecoder {
         if (streamRefusal != null) {
             return streamRefusal;
         }
-        if (waitingForKeyframe) {
-            if (idr) {
-                waitingForKeyframe = false;
-                keyframeRequested = false;
-            } else if (slice) {
-                if (!keyframeRequested) {
-                    requestKeyframe();
-                }
-                return DecodeStatus.WAITING_FOR_KEYFRAME;
-            }
+        if (!admit(slice, idr)) { // SPS/PPS-only units pass while waiting: the IDR will need them
+            return DecodeStatus.WAITING_FOR_KEYFRAME;
         }
         return decodeNative(s, offset, length, slice);
     }
@@ -240,16 +194,7 @@ public final class H264Decoder implements VideoDecoder {
     }
 
     private DecodeStatus decodeNative(MemorySegment s, long offset, int length, boolean slice) {
-        MemorySegment source;
-        if (s.isNative()) {
-            source = s.asSlice(offset, length);
-        } else {
-            if (input.byteSize() < length) {
-                input = arena.allocate(Math.max(length, Math.min(2 * input.byteSize(), options.maxUnitSize())));
-            }
-            MemorySegment.copy(s, offset, input, 0, length);
-            source = input;
-        }
+        MemorySegment source = nativeSource(s, offset, length);
         info.fill((byte) 0);
         planes.fill((byte) 0);
         int state = decoder.decodeFrameNoDelay(source, length, planes, info);
@@ -262,7 +207,8 @@ public final class H264Decoder implements VideoDecoder {
         }
         nativeState = state;
         if (info.get(JAVA_INT, OpenH264.BUFFER_INFO_STATUS) == BUFFER_READY) {
-            picture = wrapPicture();
+            I420Picture picture = wrapPicture();
+            picture(picture);
             if (picture == null) {
                 return DecodeStatus.DECODE_ERROR;
             }
@@ -291,42 +237,6 @@ public final class H264Decoder implements VideoDecoder {
                 u.reinterpret((long) strideUv * chromaRows), v.reinterpret((long) strideUv * chromaRows), strideUv);
     }
 
-    private void requestKeyframe() {
-        keyframeRequested = true;
-        counters.keyframeRequested();
-        options.keyframeRequest().run();
-    }
-
-    private void recreate() {
-        closeNative();
-        openNative();
-        counters.reset();
-        waitingForKeyframe = true;
-        nativeState = 0;
-    }
-
-    @Override
-    public void reset() {
-        if (closed) {
-            throw new IllegalStateException("H264Decoder is closed");
-        }
-        picture = null;
-        resetPending = false;
-        consecutiveErrors.clear();
-        recreate();
-        requestKeyframe();
-    }
-
-    @Override
-    public I420Picture picture() {
-        return picture;
-    }
-
-    @Override
-    public DecoderCounters counters() {
-        return counters;
-    }
-
     /** The raw {@code DECODING_STATE} of the last call's native decode (0 = error free, or not called). */
     public int nativeState() {
         return nativeState;
@@ -340,24 +250,5 @@ public final class H264Decoder implements VideoDecoder {
     /** The last SPS seen in the stream, or null. */
     public H264Sps sps() {
         return sps;
-    }
-
-    /** Units with an error status since the last good one. */
-    public int consecutiveErrors() {
-        return consecutiveErrors.count();
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        picture = null;
-        try {
-            closeNative();
-        } finally {
-            arena.close();
-        }
     }
 }

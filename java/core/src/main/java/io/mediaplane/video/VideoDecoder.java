@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
  * The picture is the library's own buffer, not a copy: it is valid until the next call on the decoder
  * ({@code decode}, {@code reset}, {@code close}); copy or consume it before. One thread at a time.
  */
-public sealed interface VideoDecoder extends AutoCloseable permits H264Decoder, Vp8Decoder {
+public sealed interface VideoDecoder extends AutoCloseable permits NativeVideoDecoder {
     /** Decodes {@code [offset, offset + length)} of {@code unit}: an H264 access unit or a VP8 frame. */
     DecodeStatus decode(MemorySegment unit, long offset, int length);
 

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.mediaplane.ffi.Vpx;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
@@ -22,30 +21,19 @@ import java.util.Objects;
  * <p>The picture is libvpx's own buffer, valid until the next {@code decode}, {@code reset} or {@code close}.
  * Not thread-safe: one thread at a time.
  */
-public final class Vp8Decoder implements VideoDecoder {
+public final class Vp8Decoder extends NativeVideoDecoder {
     private static final int KEYFRAME_HEADER = 10;
     private static final int FRAME_TAG = 3;
 
-    private final DecoderOptions options;
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment ctx;
     private final MemorySegment cfg;
     private final MemorySegment iter;
     private final MemorySegment iface;
-    private final DecoderCounters counters = new DecoderCounters();
-    private MemorySegment input = MemorySegment.NULL;
     private boolean open;
-    private boolean closed;
-    private boolean waitingForKeyframe = true;
-    private boolean keyframeRequested;
-    private boolean resetPending;
-    private final ConsecutiveErrors consecutiveErrors;
     private int lastError;
-    private I420Picture picture;
 
     private Vp8Decoder(DecoderOptions options) {
-        this.options = options;
-        this.consecutiveErrors = new ConsecutiveErrors(options.maxConsecutiveErrors());
+        super(options);
         this.ctx = arena.allocate(Vpx.CODEC_CTX_SIZE, 8);
         this.cfg = arena.allocate(Vpx.DEC_CFG_SIZE, 4);
         this.iter = arena.allocate(ADDRESS);
@@ -63,17 +51,11 @@ public final class Vp8Decoder implements VideoDecoder {
     public static Vp8Decoder create(DecoderOptions options) {
         Objects.requireNonNull(options, "options");
         Vpx.ensureAvailable();
-        Vp8Decoder d = new Vp8Decoder(options);
-        try {
-            d.openNative();
-        } catch (RuntimeException e) {
-            d.close();
-            throw e;
-        }
-        return d;
+        return opened(new Vp8Decoder(options));
     }
 
-    private void openNative() {
+    @Override
+    void openNative() {
         ctx.fill((byte) 0);
         cfg.fill((byte) 0);
         cfg.set(JAVA_INT, 0, 1); // threads: one per stream; streams decode in parallel instead
@@ -84,7 +66,8 @@ public final class Vp8Decoder implements VideoDecoder {
         open = true;
     }
 
-    private void closeNative() {
+    @Override
+    void closeNative() {
         if (open) {
             open = false;
             Vpx.destroy(ctx);
@@ -92,33 +75,12 @@ public final class Vp8Decoder implements VideoDecoder {
     }
 
     @Override
-    public DecodeStatus decode(MemorySegment unit, long offset, int length) {
-        if (closed) {
-            throw new IllegalStateException("Vp8Decoder is closed");
-        }
-        Objects.checkFromIndexSize(offset, length, unit.byteSize());
-        picture = null;
+    void clearNativeResult() {
         lastError = Vpx.CODEC_OK;
-        if (resetPending) {
-            resetPending = false;
-            recreate();
-        }
-        DecodeStatus status = counters.count(decodeFrame(unit, offset, length));
-        if (consecutiveErrors.resetAfter(status)) {
-            // re-created at the next call, so a concealed picture of this one stays valid until then
-            resetPending = true;
-            requestKeyframe();
-        }
-        return status;
     }
 
-    private DecodeStatus decodeFrame(MemorySegment s, long offset, int length) {
-        if (length == 0) {
-            return DecodeStatus.EMPTY;
-        }
-        if (length > options.maxUnitSize()) {
-            return DecodeStatus.TOO_LARGE;
-        }
+    @Override
+    DecodeStatus decodeUnit(MemorySegment s, long offset, int length) {
         if (length < FRAME_TAG) {
             return DecodeStatus.BAD_FRAME_HEADER;
         }
@@ -150,26 +112,10 @@ public final class Vp8Decoder implements VideoDecoder {
                 return DecodeStatus.UNSUPPORTED_STREAM;
             }
         }
-        if (waitingForKeyframe) {
-            if (!keyframe) {
-                if (!keyframeRequested) {
-                    requestKeyframe();
-                }
-                return DecodeStatus.WAITING_FOR_KEYFRAME;
-            }
-            waitingForKeyframe = false;
-            keyframeRequested = false;
+        if (!admit(true, keyframe)) { // every VP8 frame carries a picture: only a keyframe ends the wait
+            return DecodeStatus.WAITING_FOR_KEYFRAME;
         }
-        MemorySegment source;
-        if (s.isNative()) {
-            source = s.asSlice(offset, length);
-        } else {
-            if (input.byteSize() < length) {
-                input = arena.allocate(Math.max(length, Math.min(2 * input.byteSize(), options.maxUnitSize())));
-            }
-            MemorySegment.copy(s, offset, input, 0, length);
-            source = input;
-        }
+        MemorySegment source = nativeSource(s, offset, length);
         int rc = Vpx.decode(ctx, source, length);
         lastError = rc;
         if (rc != Vpx.CODEC_OK) {
@@ -180,7 +126,8 @@ public final class Vp8Decoder implements VideoDecoder {
         if (image.equals(MemorySegment.NULL)) {
             return DecodeStatus.NO_PICTURE; // show_frame = 0 (e.g. an alt-ref update)
         }
-        picture = wrapPicture(image.reinterpret(Vpx.IMAGE_SIZE));
+        I420Picture picture = wrapPicture(image.reinterpret(Vpx.IMAGE_SIZE));
+        picture(picture);
         return picture == null ? DecodeStatus.DECODE_ERROR : DecodeStatus.PICTURE;
     }
 
@@ -206,61 +153,8 @@ public final class Vp8Decoder implements VideoDecoder {
                 u.reinterpret((long) strideU * chromaRows), v.reinterpret((long) strideU * chromaRows), strideU);
     }
 
-    private void requestKeyframe() {
-        keyframeRequested = true;
-        counters.keyframeRequested();
-        options.keyframeRequest().run();
-    }
-
-    private void recreate() {
-        closeNative();
-        openNative();
-        counters.reset();
-        waitingForKeyframe = true;
-    }
-
-    @Override
-    public void reset() {
-        if (closed) {
-            throw new IllegalStateException("Vp8Decoder is closed");
-        }
-        picture = null;
-        resetPending = false;
-        consecutiveErrors.clear();
-        recreate();
-        requestKeyframe();
-    }
-
-    @Override
-    public I420Picture picture() {
-        return picture;
-    }
-
-    @Override
-    public DecoderCounters counters() {
-        return counters;
-    }
-
     /** The {@code vpx_codec_err_t} of the last call's native decode (0 = OK, or not called). */
     public int nativeError() {
         return lastError;
-    }
-
-    public int consecutiveErrors() {
-        return consecutiveErrors.count();
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        picture = null;
-        try {
-            closeNative();
-        } finally {
-            arena.close();
-        }
     }
 }

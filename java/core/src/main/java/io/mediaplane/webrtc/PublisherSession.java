@@ -1,13 +1,16 @@
 package io.mediaplane.webrtc;
 
+import io.mediaplane.buffer.Bytes;
 import io.mediaplane.net.PeerTransport;
 import io.mediaplane.net.TransportState;
 import io.mediaplane.reliability.KeyframeRequester;
 import io.mediaplane.reliability.NackGenerator;
 import io.mediaplane.reliability.ReliabilityStatus;
 import io.mediaplane.reliability.ReceiverStatistics;
+import io.mediaplane.reliability.TransportFeedbackGenerator;
 import io.mediaplane.rtp.PacketStatus;
 import io.mediaplane.rtp.RtcpReceiverReport;
+import io.mediaplane.rtp.RtpExtensions;
 import io.mediaplane.rtp.RtpPacket;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,6 +35,10 @@ public final class PublisherSession extends WebRtcSession {
     /** The publisher's video SSRC: from its offer, else learned from the first video packet. */
     private volatile long videoSsrc;
     private final Keyframes keyframes = new Keyframes();
+    /** The current group of pictures for joining viewers ({@link LateJoin#GOP_REPLAY}); null without video. */
+    private final RtpGopCache gop;
+    /** About 13 s of 2.5 Mbit/s or 5 s of 6 Mbit/s video: OBS's default 2 s keyframe interval fits at any rate. */
+    static final int GOP_CACHE_BYTES = 4 << 20;
     private final Object keyframeLock = new Object();
     /** PLI or FIR towards the publisher, coalesced and repeated until a keyframe comes; null until the SSRC is known. */
     private KeyframeRequester keyframeRequester;
@@ -45,6 +52,12 @@ public final class PublisherSession extends WebRtcSession {
      * decoded frame took 1.1–1.4 s with a 1 s interval and 0.3–0.5 s with this one.
      */
     private static final long KEYFRAME_REPEAT_NANOS = 250_000_000L;
+    /** The transport-wide sequence number's extension id (0: transport-cc not negotiated), and its feedback. */
+    private final int transportCcId;
+    private final TransportFeedbackGenerator transportFeedback;
+    /** Transport-cc feedback about this often, as libwebrtc's receivers send it. */
+    private static final long TRANSPORT_FEEDBACK_INTERVAL_NANOS = 50_000_000L;
+    private long lastTransportFeedback;
     // receive-thread state
     /** The service's fan-out (one per media port); on the receive thread only. */
     private FanOut fanOut;
@@ -67,6 +80,10 @@ public final class PublisherSession extends WebRtcSession {
         this.feed = feed;
         this.fanOut = service == null ? null : service.fanOut();
         this.nacks = video != null && video.nack() ? new NackGenerator() : null;
+        this.gop = video == null ? null : new RtpGopCache(GOP_CACHE_BYTES);
+        int cc = video != null ? video.extensions().transportCc() : 0;
+        this.transportCcId = cc != 0 || audio == null ? cc : audio.extensions().transportCc();
+        this.transportFeedback = transportCcId != 0 ? new TransportFeedbackGenerator() : null;
         this.lastReport = System.nanoTime();
         this.lastFeedback = lastReport;
     }
@@ -107,6 +124,9 @@ public final class PublisherSession extends WebRtcSession {
             rtpDropped.increment();
             return;
         }
+        if (transportFeedback != null) {
+            onTransportSequence(); // every packet counts, bandwidth probes included (RFC 4588 RTX or padding)
+        }
         int pt = packet.payloadType();
         NegotiatedMedia media;
         if (video != null && pt == video.payloadType()) {
@@ -124,14 +144,16 @@ public final class PublisherSession extends WebRtcSession {
             return;
         }
         if (media == video) {
-            if (keyframes.startsKeyframe(video.codec(), packet.segment(), packet.payloadOffset(),
-                    packet.payloadLength())) {
+            boolean keyframeStart = keyframes.startsKeyframe(video.codec(), packet.segment(),
+                    packet.payloadOffset(), packet.payloadLength());
+            if (keyframeStart) {
                 synchronized (keyframeLock) {
                     if (keyframeRequester != null) {
                         keyframeRequester.onKeyframe();
                     }
                 }
             }
+            gop.onPacket(packet, keyframeStart); // before the viewers: a replay ends with this packet
             onVideoPacket(packet.ssrc(), packet.sequenceNumber(), packet.timestamp());
         }
         ViewerSession[] viewers = room().viewerArray();
@@ -192,6 +214,45 @@ public final class PublisherSession extends WebRtcSession {
         if (nacks != null && nacks.takeKeyframeNeeded()) {
             room().requestKeyframe(); // a loss NACK could not repair: only a new keyframe fixes the pictures
         }
+    }
+
+    /**
+     * The cached group of pictures a joining viewer starts from, or null: when the service asks viewers to wait for
+     * a requested keyframe instead, or when no whole group is cached.
+     */
+    RtpGopCache replayCache() {
+        WebRtcService s = service();
+        RtpGopCache g = gop;
+        return g != null && g.holdsKeyframe() && (s == null || s.lateJoin() == LateJoin.GOP_REPLAY) ? g : null;
+    }
+
+    /**
+     * Records the packet's transport-wide sequence number and arrival (draft-holmer-rmcat-transport-wide-cc-
+     * extensions-01 §2) and sends feedback (§3.1) every {@link #TRANSPORT_FEEDBACK_INTERVAL_NANOS}, after an empty
+     * receiver report so the compound is valid without reduced-size RTCP (RFC 3550 §6.1).
+     */
+    private void onTransportSequence() {
+        long ref = packet.findExtension(transportCcId);
+        if (ref == RtpExtensions.NOT_FOUND || RtpExtensions.length(ref) != 2) {
+            return;
+        }
+        long now = System.nanoTime();
+        transportFeedback.onPacket(Bytes.u16(packet.segment(), RtpExtensions.offset(ref)), now / 1000);
+        if (now - lastTransportFeedback < TRANSPORT_FEEDBACK_INTERVAL_NANOS) {
+            return;
+        }
+        lastTransportFeedback = now;
+        int mediaSsrc = packet.ssrc();
+        sendRtcp(s -> {
+            int len = RtcpReceiverReport.write(s, 0, FEEDBACK_SSRC);
+            return len + transportFeedback.write(s, len, FEEDBACK_SSRC, mediaSsrc);
+        });
+    }
+
+    /** Transport-cc feedback packets sent to this publisher (0 when it did not negotiate transport-cc). */
+    public long transportFeedbackSent() {
+        TransportFeedbackGenerator g = transportFeedback;
+        return g == null ? 0 : g.feedbackSent();
     }
 
     /** Video packets lost upstream so far (RFC 3550 A.3 cumulative count; read from another thread, so approximate). */

@@ -63,6 +63,7 @@ public final class ViewerSession extends WebRtcSession {
     final LongAdder sendFailures = new LongAdder();
     final LongAdder keyframeRequestsReceived = new LongAdder();
     final LongAdder nacksReceived = new LongAdder();
+    final LongAdder replayedPackets = new LongAdder();
 
     /** One sent track: what the viewer negotiated, and its numbering. */
     private static final class Track {
@@ -150,7 +151,35 @@ public final class ViewerSession extends WebRtcSession {
         if (t == null || t.state() != TransportState.CONNECTED || t.srtp() == null) {
             return;
         }
-        write(from.generation(), media, p, t.srtp().maxOverhead(), t, batch);
+        int overhead = t.srtp().maxOverhead();
+        if (media == from.video() && startFromReplay(from.generation(), media, from.replayCache(), overhead)) {
+            return;
+        }
+        write(from.generation(), media, p, overhead, t, batch);
+    }
+
+    /**
+     * A viewer still waiting for a keyframe of this publication starts from the publisher's cached group of
+     * pictures instead ({@link LateJoin#GOP_REPLAY}): every packet since the keyframe, ending with the live packet
+     * being forwarded, goes through the rewrite now (so numbering is continuous and timestamps keep their spacing),
+     * then live packets follow. False (nothing sent) when the viewer already started or there is no cache.
+     */
+    boolean startFromReplay(int generation, NegotiatedMedia media, RtpGopCache gop, int sealOverhead) {
+        if (gop == null || video == null || video.keyframeGeneration == generation
+                || video.media.codec() != media.codec()) {
+            return false;
+        }
+        long before = rtpSent.sum();
+        if (!gop.replay(p -> write(generation, media, p, sealOverhead))) {
+            return false;
+        }
+        replayedPackets.add(rtpSent.sum() - before);
+        return true;
+    }
+
+    /** Packets this viewer got from a publisher's cached group of pictures when it joined. */
+    public long replayedPackets() {
+        return replayedPackets.sum();
     }
 
     /** Rewrites {@code p} into this viewer's buffer and hands it to {@link #egress}; video is kept for NACKs. */
@@ -279,7 +308,8 @@ public final class ViewerSession extends WebRtcSession {
 
     @Override
     public void onStateChange(PeerTransport t, TransportState state) {
-        if (state == TransportState.CONNECTED) {
+        PublisherSession p = room().publisher();
+        if (state == TransportState.CONNECTED && (p == null || p.replayCache() == null)) {
             room().requestKeyframe(); // a late joiner starts at the next keyframe, asked for once for everyone
         }
     }

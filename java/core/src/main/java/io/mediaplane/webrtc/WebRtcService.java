@@ -72,6 +72,7 @@ public final class WebRtcService implements AutoCloseable {
     }
 
     private final Config config;
+    private volatile LateJoin lateJoin = LateJoin.GOP_REPLAY;
     private final MediaPort port;
     private final FanOut fanOut;
     private final List<InetSocketAddress> candidates;
@@ -126,6 +127,15 @@ public final class WebRtcService implements AutoCloseable {
         return candidates;
     }
 
+    /** How joining viewers get their first picture (by default the faster in the README's measurement). */
+    public LateJoin lateJoin() {
+        return lateJoin;
+    }
+
+    public void lateJoin(LateJoin policy) {
+        lateJoin = java.util.Objects.requireNonNull(policy, "policy");
+    }
+
     public int sessionCount() {
         return sessions.size();
     }
@@ -158,7 +168,7 @@ public final class WebRtcService implements AutoCloseable {
                 return full("The server has reached its limit of " + config.maxSessions() + " sessions.");
             }
             IceCredentials local = IceCredentials.random();
-            AnswerResult a = answerer(local, false).answerPublisher(offer);
+            AnswerResult a = answerer(local, false, true).answerPublisher(offer);
             if (a instanceof AnswerResult.Refused r) {
                 return new SessionResult.Refused(r.reason(), r.detail());
             }
@@ -202,7 +212,7 @@ public final class WebRtcService implements AutoCloseable {
                     + " viewers.");
         }
         IceCredentials local = IceCredentials.random();
-        AnswerResult a = answerer(local, true).answerViewer(offer, publisher.negotiated().media());
+        AnswerResult a = answerer(local, true, false).answerViewer(offer, publisher.negotiated().media());
         if (a instanceof AnswerResult.Refused r) {
             return new SessionResult.Refused(r.reason(), r.detail());
         }
@@ -224,10 +234,12 @@ public final class WebRtcService implements AutoCloseable {
     /**
      * @param rtx viewers get RTX: we answer their NACKs from a history; publishers do not, as nothing NACKs them
      *            yet and RTX would only bring their bandwidth probes
+     * @param transportCc publishers get transport-cc when they offer it: their bandwidth estimator needs our
+     *            feedback; viewers do not, as we estimate nothing from theirs
      */
-    private SdpAnswerer answerer(IceCredentials local, boolean rtx) {
+    private SdpAnswerer answerer(IceCredentials local, boolean rtx, boolean transportCc) {
         return new SdpAnswerer(new SdpAnswerer.Local(local.ufrag(), local.pwd(), fingerprint, candidates, cname,
-                rtx, false), new SplittableRandom(secureRandom.nextLong()));
+                rtx, transportCc), new SplittableRandom(secureRandom.nextLong()));
     }
 
     private boolean attach(WebRtcSession s, IceCredentials local, AnswerResult.Answered a) {

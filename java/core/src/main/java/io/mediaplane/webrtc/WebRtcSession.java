@@ -50,6 +50,11 @@ public abstract sealed class WebRtcSession implements TransportListener permits 
         return room;
     }
 
+    /** The service this session belongs to (null in tests that build sessions without one). */
+    WebRtcService service() {
+        return service;
+    }
+
     /** The strong entity-tag of the current ICE session (RFC 9725 §4.3.1), quoted. */
     public String etag() {
         return etag;

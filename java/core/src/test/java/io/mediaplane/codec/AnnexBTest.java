@@ -48,4 +48,16 @@ class AnnexBTest {
         assertThat(new int[] {lens[0], lens[1], lens[2]}).containsExactly(2, 2, 2);
         assertThat(AnnexB.split(MemorySegment.ofArray(b), 0, b.length, new long[2], new int[2])).isEqualTo(-1);
     }
+
+    @Test
+    void opaqueSplitKeepsZerosOfTheUnitAndDropsOnlyAFourByteStartCodesZeroByte() {
+        // a unit ending in 00 before a 4-byte start code keeps it; the zero_byte goes; a last unit keeps its zeros
+        byte[] b = Bytes.fromHex("ff 000001 0910 00 00000001 6742 0000 000001 68ce 000000");
+        long[] offs = new long[4];
+        int[] lens = new int[4];
+        int n = AnnexB.splitOpaque(MemorySegment.ofArray(b), 0, b.length, offs, lens);
+        assertThat(n).isEqualTo(3);
+        assertThat(new long[] {offs[0], offs[1], offs[2]}).containsExactly(4, 11, 18);
+        assertThat(new int[] {lens[0], lens[1], lens[2]}).containsExactly(3, 3, 5);
+    }
 }

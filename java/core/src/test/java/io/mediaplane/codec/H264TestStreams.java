@@ -5,12 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Access units for tests: split, inspect and make up (seeded, so failures reproduce). */
-final class H264TestStreams {
+/** Access units for tests: split, inspect and make up (seeded, so failures reproduce). Shared by the tests of
+ * the packages above codec, so an access unit is split one way everywhere. */
+public final class H264TestStreams {
     private H264TestStreams() {}
 
     /** The NAL units of an Annex-B access unit, without start codes. */
-    static List<byte[]> nals(byte[] au) {
+    public static List<byte[]> nals(byte[] au) {
         long[] offs = new long[4096];
         int[] lens = new int[4096];
         int n = AnnexB.split(MemorySegment.ofArray(au), 0, au.length, offs, lens);
@@ -21,6 +22,11 @@ final class H264TestStreams {
             out.add(b);
         }
         return out;
+    }
+
+    /** The NAL unit types of an Annex-B access unit, in order. */
+    public static List<Integer> nalTypes(byte[] au) {
+        return nals(au).stream().map(n -> H264.type(n[0])).toList();
     }
 
     static boolean hasNal(byte[] au, int type) {

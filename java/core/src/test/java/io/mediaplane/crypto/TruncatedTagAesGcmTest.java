@@ -70,6 +70,65 @@ class TruncatedTagAesGcmTest {
         }
     }
 
+    /**
+     * Scattered additional data and data sections (odd lengths, so GCM's partial blocks carry across sections) seal
+     * to what the joined message seals to, land at their output offsets, and open back; a flipped bit in any range
+     * is refused.
+     */
+    @ParameterizedTest
+    @EnumSource(TruncatedTagAesGcm.Backend.class)
+    void scatteredSectionsSealAsTheJoinedMessage(TruncatedTagAesGcm.Backend backend) {
+        Random random = new Random(77);
+        for (int round = 0; round < 40; round++) {
+            byte[] key = bytes(random, 16);
+            byte[] iv = bytes(random, 12);
+            byte[] frame = bytes(random, 4000);
+            TruncatedTagAesGcm.Sections sections = new TruncatedTagAesGcm.Sections(16);
+            java.io.ByteArrayOutputStream joinedAad = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream joinedData = new java.io.ByteArrayOutputStream();
+            int at = 0;
+            for (int i = 0; i < 1 + round % 6; i++) { // alternating clear (additional data) and encrypted ranges
+                int clear = random.nextInt(9);
+                int data = 1 + random.nextInt(300);
+                sections.aad(at, clear);
+                joinedAad.write(frame, at, clear);
+                sections.data(at + clear, at + clear, data);
+                joinedData.write(frame, at + clear, data);
+                at += clear + data;
+            }
+            byte[] aad = joinedAad.toByteArray();
+            byte[] plain = joinedData.toByteArray();
+            // two instances: BouncyCastle refuses a second encryption under the same IV on one instance
+            try (TruncatedTagAesGcm joined = TruncatedTagAesGcm.create(key, backend);
+                    TruncatedTagAesGcm gcm = TruncatedTagAesGcm.create(key, backend)) {
+                byte[] expected = new byte[plain.length];
+                byte[] expectedTag = new byte[8];
+                joined.seal(iv, aad, aad.length, plain, 0, plain.length, expected, 0, expectedTag, 0);
+
+                byte[] sealed = frame.clone();
+                byte[] tag = new byte[8];
+                gcm.seal(iv, frame, frame, sealed, sections, tag, 0);
+                assertThat(tag).isEqualTo(expectedTag);
+                java.io.ByteArrayOutputStream ciphertext = new java.io.ByteArrayOutputStream();
+                for (int i = 0; i < sections.count; i++) {
+                    ciphertext.write(sealed, sections.outOffset[i], sections.length[i]);
+                }
+                assertThat(ciphertext.toByteArray()).isEqualTo(expected);
+
+                byte[] opened = new byte[frame.length];
+                assertThat(gcm.open(iv, sealed, sealed, opened, sections, tag, 0)).isTrue();
+                for (int i = 0; i < sections.count; i++) {
+                    assertThat(Arrays.copyOfRange(opened, sections.outOffset[i],
+                            sections.outOffset[i] + sections.length[i]))
+                            .isEqualTo(Arrays.copyOfRange(frame, sections.inOffset[i],
+                                    sections.inOffset[i] + sections.length[i]));
+                }
+                sealed[random.nextInt(at)] ^= 0x10; // every byte before at is in a range or a section
+                assertThat(gcm.open(iv, sealed, sealed, opened, sections, tag, 0)).isFalse();
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TruncatedTagAesGcm.Backend.class)
     void refusesOtherKeyLengths(TruncatedTagAesGcm.Backend backend) {

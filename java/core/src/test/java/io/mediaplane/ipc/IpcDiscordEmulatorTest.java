@@ -3,15 +3,13 @@ package io.mediaplane.ipc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mediaplane.buffer.Bytes;
-import io.mediaplane.codec.AnnexB;
 import io.mediaplane.codec.H264;
+import io.mediaplane.codec.H264TestStreams;
 import io.mediaplane.discord.AccessUnitSplitter;
 import io.mediaplane.discord.FfmpegH264Source;
 import io.mediaplane.discord.PublishSettings;
 import io.mediaplane.discord.emulator.VoiceServerEmulator;
 import io.mediaplane.testing.Peers;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,23 +72,6 @@ class IpcDiscordEmulatorTest {
         }
     }
 
-    /** NAL units of an Annex-B unit as hex, start codes dropped (they may differ between 3 and 4 bytes). */
-    private static List<String> nals(byte[] au) {
-        long[] offsets = new long[512];
-        int[] lengths = new int[512];
-        MemorySegment s = MemorySegment.ofArray(au);
-        int n = AnnexB.split(s, 0, au.length, offsets, lengths);
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(Bytes.toHex(s, offsets[i], lengths[i]));
-        }
-        return out;
-    }
-
-    private static List<Integer> nalTypes(byte[] au) {
-        return nals(au).stream().map(hex -> H264.type(Integer.parseInt(hex.substring(0, 2), 16))).toList();
-    }
-
     private static String connect(String type, VoiceServerEmulator emulator, String user, String session) {
         return "{\"type\":\"" + type + "\",\"endpoint\":\"" + emulator.endpoint() + "\",\"token\":\"token-" + user
                 + "\",\"serverId\":\"" + RTC_SERVER + "\",\"sessionId\":\"" + session + "\",\"userId\":\"" + user
@@ -120,9 +101,7 @@ class IpcDiscordEmulatorTest {
      *             trailer and reaches the control plane opened ({@code daveDecrypted})
      */
     @ParameterizedTest(name = "dave={0}")
-    // dave=true is off until the occasional unopened frame right after the group forms is understood (see
-    // DaveRelayTest)
-    @ValueSource(booleans = {false})
+    @ValueSource(booleans = {false, true})
     void aControlPlanePublishesAClipAndWatchesItsEncodedFramesThroughTheEmulator(boolean dave) throws Exception {
         Clip clip = clip();
         assertThat(clip.accessUnits()).hasSizeGreaterThanOrEqualTo(CLIP_FRAMES);
@@ -173,7 +152,7 @@ class IpcDiscordEmulatorTest {
                         if (firstTimestamp < 0) {
                             firstTimestamp = ts;
                             assertThat(e.path("keyframe").asBoolean()).as("the first frame a viewer gets").isTrue();
-                            assertThat(nalTypes(au)).contains(H264.SPS, H264.PPS, H264.IDR_SLICE);
+                            assertThat(H264TestStreams.nalTypes(au)).contains(H264.SPS, H264.PPS, H264.IDR_SLICE);
                         }
                         framesByTimestamp.put(ts, au);
                     }
@@ -191,8 +170,8 @@ class IpcDiscordEmulatorTest {
             assertThat(timestamps.getLast() - timestamps.getFirst()).isEqualTo(3000L * (CLIP_FRAMES - 1));
             for (int i = 0; i < CLIP_FRAMES; i++) {
                 byte[] au = framesByTimestamp.get(timestamps.get(i));
-                assertThat(nalTypes(au)).as("frame %d", i).isEqualTo(nalTypes(clip.accessUnits().get(i)));
-                assertThat(nalTypes(au).contains(H264.IDR_SLICE)).as("frame %d", i).isEqualTo(i % 30 == 0);
+                assertThat(H264TestStreams.nalTypes(au)).as("frame %d", i).isEqualTo(H264TestStreams.nalTypes(clip.accessUnits().get(i)));
+                assertThat(H264TestStreams.nalTypes(au).contains(H264.IDR_SLICE)).as("frame %d", i).isEqualTo(i % 30 == 0);
             }
             // and together they are a stream FFmpeg decodes without complaint into every frame of the clip
             Path received = dir.resolve("received.h264");

@@ -2,12 +2,15 @@ package io.mediaplane.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mediaplane.crypto.SrtpContext;
+import io.mediaplane.crypto.SrtpKeyingMaterial;
 import io.mediaplane.crypto.SrtpProfile;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -164,6 +167,62 @@ class DtlsSrtpLoopbackTest {
         assertThat(p.client.sealAndSend(MemorySegment.ofArray(java.util.Arrays.copyOf(rtp, 64)), 0, rtp.length, 64,
                 false)).isEqualTo(SendStatus.NOT_CONNECTED);
         assertThat(p.client.sendCount(SendStatus.NOT_CONNECTED)).isEqualTo(1);
+    }
+
+    /**
+     * A DTLS client has its keys once our Finished reaches it and sends at once, while we may still be deriving
+     * ours: what arrives during the handshake is held and opened when the keys exist. A packet the peer protected
+     * before it had keys (GStreamer's dtlssrtpenc uses a random key then) is counted as not ready, not refused.
+     */
+    @Test
+    void srtpArrivingDuringTheHandshakeIsOpenedOnceKeyed() throws Exception {
+        IceCredentials s = IceCredentials.random();
+        Recorder media = new Recorder();
+        PeerTransport server = serverPort.register(new TransportConfig(s, IceCredentials.random(), DtlsRole.SERVER,
+                clientCert.fingerprint(), TransportConfig.DEFAULT_SRTP_PROFILES), media);
+        server.onBindingRequest(PeerAddress.of(clientPort.localAddress()), true, System.nanoTime());
+        assertThat(server.state()).isEqualTo(TransportState.CONNECTING);
+        SrtpProfile profile = SrtpProfile.AES_CM_128_HMAC_SHA1_80;
+        java.util.Random random = new java.util.Random(7);
+        byte[][] k = new byte[4][];
+        for (int i = 0; i < 4; i++) {
+            k[i] = new byte[i % 2 == 0 ? profile.keyLength() : profile.saltLength()];
+            random.nextBytes(k[i]);
+        }
+        SrtpKeyingMaterial material = new SrtpKeyingMaterial(profile, k[0], k[1], k[2], k[3]);
+        byte[] placeholderMaster = new byte[profile.masterLength()];
+        random.nextBytes(placeholderMaster);
+        byte[] rtp = HEX.parseHex("80601234000003e8deadbeef0102030405060708090a");
+        byte[] beforeKeys = HEX.parseHex("80601233000003e8deadbeef0102030405060708090a");
+        byte[] placeholderSealed;
+        byte[] sealed;
+        try (SrtpContext placeholder = SrtpContext.create(profile, placeholderMaster);
+                SrtpContext client = SrtpContext.forDtls(material, true).build()) {
+            placeholderSealed = seal(placeholder, beforeKeys);
+            sealed = seal(client, rtp);
+        }
+        CountDownLatch held = new CountDownLatch(1);
+        serverPort.runOnReceiveThread(() -> {
+            server.onSrtp(MemorySegment.ofArray(placeholderSealed), 0, placeholderSealed.length, false, System.nanoTime());
+            server.onSrtp(MemorySegment.ofArray(sealed), 0, sealed.length, false, System.nanoTime());
+            held.countDown();
+        });
+        assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(media.rtp).isEmpty();
+
+        server.onDtlsConnected(material); // as the DTLS thread does when the handshake ends
+        assertThat(media.rtp.poll(5, TimeUnit.SECONDS)).isEqualTo(rtp);
+        assertThat(server.counters().get(PortEvent.RTP)).isEqualTo(1);
+        assertThat(server.counters().get(PortEvent.SRTP_NOT_READY)).isEqualTo(1);
+        assertThat(server.counters().get(PortEvent.SRTP_REFUSED)).isZero();
+        server.close();
+    }
+
+    private static byte[] seal(SrtpContext c, byte[] plain) {
+        byte[] buf = java.util.Arrays.copyOf(plain, plain.length + 16);
+        int n = c.sealRtp(MemorySegment.ofArray(buf), 0, plain.length, buf.length);
+        assertThat(n).isPositive();
+        return java.util.Arrays.copyOf(buf, n);
     }
 
     static void sealAndSend(PeerTransport t, byte[] plain, boolean rtcp) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mediaplane.codec.AnnexB;
 import io.mediaplane.codec.H264;
+import io.mediaplane.codec.H264TestStreams;
 import io.mediaplane.codec.H264Sps;
 import io.mediaplane.codec.H264SpsParser;
 import io.mediaplane.testing.Ffmpeg;
@@ -72,15 +73,8 @@ class H264EncoderTest {
 
     /** NAL unit types of one Annex-B access unit, in order. */
     static List<Integer> nalTypes(byte[] au) {
-        long[] offsets = new long[64];
-        int[] lengths = new int[64];
-        MemorySegment s = MemorySegment.ofArray(au);
-        int n = AnnexB.split(s, 0, au.length, offsets, lengths);
-        assertThat(n).isPositive();
-        List<Integer> types = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            types.add(H264.type(au[(int) offsets[i]]));
-        }
+        List<Integer> types = H264TestStreams.nalTypes(au);
+        assertThat(types).isNotEmpty();
         return types;
     }
 

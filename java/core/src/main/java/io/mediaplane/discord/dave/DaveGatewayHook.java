@@ -36,7 +36,7 @@ public final class DaveGatewayHook implements DaveHook, AutoCloseable {
     public DaveGatewayHook(long selfUserId, long groupId, LongSupplier clock, TruncatedTagAesGcm.Backend backend) {
         this.session = new DaveSession(selfUserId, groupId, new DaveSession.GatewaySink() {
             @Override
-            public void sendBinary(DaveOpcode op, byte[] payload) {
+            public void sendBinary(VoiceOpcode op, byte[] payload) {
                 GatewaySender s = sender;
                 if (s != null) {
                     s.sendBinary(op.code(), payload);
@@ -44,7 +44,7 @@ public final class DaveGatewayHook implements DaveHook, AutoCloseable {
             }
 
             @Override
-            public void sendJson(DaveOpcode op, String data) {
+            public void sendJson(VoiceOpcode op, String data) {
                 GatewaySender s = sender;
                 if (s != null) {
                     s.sendJson(op.code(), data);

@@ -1,5 +1,6 @@
 package io.mediaplane.discord.dave;
 
+import io.mediaplane.discord.VoiceOpcode;
 import java.util.Arrays;
 
 /**
@@ -14,8 +15,8 @@ public final class DaveMessages {
 
     /** A binary frame from the voice gateway. */
     public record ServerBinary(int sequence, int opcode, byte[] payload) {
-        public DaveOpcode daveOpcode() {
-            return DaveOpcode.of(opcode);
+        public VoiceOpcode voiceOpcode() {
+            return VoiceOpcode.of(opcode);
         }
     }
 
@@ -41,7 +42,7 @@ public final class DaveMessages {
     }
 
     /** A binary client frame: {@code [u8 opcode][payload]}. */
-    public static byte[] clientBinary(DaveOpcode op, byte[]... parts) {
+    public static byte[] clientBinary(VoiceOpcode op, byte[]... parts) {
         int n = 1;
         for (byte[] p : parts) {
             n += p.length;
@@ -62,7 +63,7 @@ public final class DaveMessages {
     }
 
     /** A whole client JSON message {@code {"op":N,"d":{…}}}. */
-    public static String clientJson(DaveOpcode op, String data) {
+    public static String clientJson(VoiceOpcode op, String data) {
         return "{\"op\":" + op.code() + ",\"d\":" + data + "}";
     }
 

@@ -82,6 +82,16 @@ final class DaveMls {
     /** The commit (MLSMessage) and the Welcome (raw, null without Add proposals) for opcode 28. */
     record CommitWelcome(byte[] commit, byte[] welcome) {}
 
+    /**
+     * Serialises every use of bcmls in the process. {@code MlsCipherSuite.getSuite} hands out one shared instance
+     * per ciphersuite, and bcmls's decoders (KeyPackage, Welcome, GroupInfo, LeafNode ...) look suites up there too;
+     * that instance's KDF holds a single HKDF generator over one SHA-256 digest, so two groups used at once from
+     * different threads (the voice, watch and publish legs each have their own DAVE session) corrupt each other's
+     * digests: wrong exporter secrets, refused commits, or ArrayIndexOutOfBoundsException inside the digest. MLS
+     * operations happen only on gateway events, so one lock costs nothing that matters.
+     */
+    static final Object LOCK = new Object();
+
     private final MlsCipherSuite suite;
     private final SecureRandom random = new SecureRandom();
     private final long selfUserId;
@@ -104,16 +114,18 @@ final class DaveMls {
     private Map<Long, byte[]> roster = Map.of();
 
     DaveMls(long selfUserId, long groupId) {
-        try {
-            this.suite = MlsCipherSuite.getSuite(CIPHERSUITE);
-        } catch (Exception e) {
-            throw new IllegalStateException("bcmls lacks ciphersuite 2", e);
+        synchronized (LOCK) {
+            try {
+                this.suite = MlsCipherSuite.getSuite(CIPHERSUITE);
+            } catch (Exception e) {
+                throw new IllegalStateException("bcmls lacks ciphersuite 2", e);
+            }
+            this.selfUserId = selfUserId;
+            this.groupId = bigEndian(groupId);
+            signatureKeyPair = suite.generateSignatureKeyPair();
+            signaturePrivate = suite.serializeSignaturePrivateKey(signatureKeyPair.getPrivate());
+            initLeafNode();
         }
-        this.selfUserId = selfUserId;
-        this.groupId = bigEndian(groupId);
-        signatureKeyPair = suite.generateSignatureKeyPair();
-        signaturePrivate = suite.serializeSignaturePrivateKey(signatureKeyPair.getPrivate());
-        initLeafNode();
     }
 
     static byte[] bigEndian(long v) {
@@ -150,36 +162,40 @@ final class DaveMls {
 
     /** A new KeyPackage (raw, not wrapped in MLSMessage) for opcode 26; key packages are never reused. */
     byte[] keyPackage() {
-        try {
-            if (selfLeaf == null) {
-                initLeafNode();
+        synchronized (LOCK) {
+            try {
+                if (selfLeaf == null) {
+                    initLeafNode();
+                }
+                joinInitKeyPair = suite.getHPKE().generatePrivateKey();
+                joinKeyPackage = new KeyPackage(suite, suite.getHPKE().serializePublicKey(joinInitKeyPair.getPublic()),
+                        selfLeaf, new ArrayList<>(), signaturePrivate);
+                return MLSOutputStream.encode(joinKeyPackage);
+            } catch (Exception e) {
+                throw new IllegalStateException("key package creation failed", e);
             }
-            joinInitKeyPair = suite.getHPKE().generatePrivateKey();
-            joinKeyPackage = new KeyPackage(suite, suite.getHPKE().serializePublicKey(joinInitKeyPair.getPublic()),
-                    selfLeaf, new ArrayList<>(), signaturePrivate);
-            return MLSOutputStream.encode(joinKeyPackage);
-        } catch (Exception e) {
-            throw new IllegalStateException("key package creation failed", e);
         }
     }
 
     /** Opcode 25: the gateway's ExternalSender; creates the pending one-member group. */
     void setExternalSender(byte[] marshalled) throws DaveMlsException {
-        if (current != null) {
-            throw new DaveMlsException("external sender set after the group was joined");
-        }
-        try {
-            MLSInputStream in = new MLSInputStream(marshalled);
-            ExternalSender sender = (ExternalSender) in.read(ExternalSender.class);
-            if (!Arrays.equals(MLSOutputStream.encode(sender), marshalled)) {
-                throw new DaveMlsException("external sender has trailing bytes");
+        synchronized (LOCK) {
+            if (current != null) {
+                throw new DaveMlsException("external sender set after the group was joined");
             }
-            externalSender = sender;
-            externalSenderBytes = marshalled.clone();
-        } catch (IOException | RuntimeException e) {
-            throw new DaveMlsException("malformed external sender", e);
+            try {
+                MLSInputStream in = new MLSInputStream(marshalled);
+                ExternalSender sender = (ExternalSender) in.read(ExternalSender.class);
+                if (!Arrays.equals(MLSOutputStream.encode(sender), marshalled)) {
+                    throw new DaveMlsException("external sender has trailing bytes");
+                }
+                externalSender = sender;
+                externalSenderBytes = marshalled.clone();
+            } catch (IOException | RuntimeException e) {
+                throw new DaveMlsException("malformed external sender", e);
+            }
+            createPendingGroup();
         }
-        createPendingGroup();
     }
 
     private void createPendingGroup() throws DaveMlsException {
@@ -201,7 +217,9 @@ final class DaveMls {
     }
 
     long epoch() {
-        return current != null ? current.getEpoch() : -1;
+        synchronized (LOCK) {
+            return current != null ? current.getEpoch() : -1;
+        }
     }
 
     /**
@@ -211,71 +229,73 @@ final class DaveMls {
      * @param recognizedUsers users an Add may name (voice gateway opcodes 11/13), or null to accept any
      */
     CommitWelcome processProposals(byte[] body, Set<Long> recognizedUsers) throws DaveMlsException {
-        Group base = pendingGroup != null ? pendingGroup : current;
-        if (base == null) {
-            throw new DaveMlsException("proposals before any group state");
-        }
-        if (body.length < 1 || (body[0] & 0xFF) > 1) {
-            throw new DaveMlsException("proposals: operation type must be 0 (append) or 1 (revoke)");
-        }
-        boolean revoke = body[0] == 1;
-        try {
-            byte[] vector = vector(body, 1);
-            if (revoke) {
-                MLSInputStream in = new MLSInputStream(vector);
-                List<byte[]> refs = new ArrayList<>();
-                int consumed = 0;
-                while (consumed < vector.length) {
-                    byte[] ref = in.readOpaque();
-                    refs.add(ref);
-                    consumed += varintSize(ref.length) + ref.length;
-                }
-                for (byte[] ref : refs) {
-                    if (!queue.removeIf(q -> Arrays.equals(q.ref(), ref))) {
-                        throw new DaveMlsException("revoke of an unknown proposal");
-                    }
-                }
-                clearPendingProposals(base);
-                for (Queued q : queue) {
-                    base.handle(q.message(), null);
-                }
-            } else {
-                int at = 0;
-                while (at < vector.length) {
-                    MLSInputStream in = new MLSInputStream(Arrays.copyOfRange(vector, at, vector.length));
-                    MLSMessage message = (MLSMessage) in.read(MLSMessage.class);
-                    byte[] encoded = MLSOutputStream.encode(message);
-                    if (!Arrays.equals(encoded, 0, encoded.length, vector, at, Math.min(vector.length, at + encoded.length))) {
-                        throw new DaveMlsException("proposal does not re-encode to its bytes");
-                    }
-                    at += encoded.length;
-                    boolean add = validateProposal(message, base, recognizedUsers);
-                    if (base.handle(encoded, null) != null) {
-                        throw new DaveMlsException("a commit among the proposals");
-                    }
-                    // the AuthenticatedContent of an external sender's PublicMessage is the MLSMessage minus its
-                    // version field (no membership tag): RFC 9420 §6, §5.2
-                    byte[] ref = suite.refHash(Arrays.copyOfRange(encoded, 2, encoded.length), PROPOSAL_REF_LABEL);
-                    queue.add(new Queued(encoded, ref, add));
-                }
+        synchronized (LOCK) {
+            Group base = pendingGroup != null ? pendingGroup : current;
+            if (base == null) {
+                throw new DaveMlsException("proposals before any group state");
             }
-            byte[] leafSecret = new byte[suite.getKDF().getHashLength()];
-            random.nextBytes(leafSecret);
-            Group.GroupWithMessage next = base.commit(new Secret(leafSecret),
-                    new Group.CommitOptions(new ArrayList<>(), true, false, null),
-                    new Group.MessageOptions(false, new byte[0], 0),
-                    new Group.CommitParameters(Group.NORMAL_COMMIT_PARAMS));
-            Welcome welcome = next.message.welcome;
-            next.message.welcome = null;
-            byte[] commit = MLSOutputStream.encode(next.message);
-            boolean adds = queue.stream().anyMatch(Queued::add);
-            pendingCommit = commit;
-            outboundCachedGroup = next.group;
-            return new CommitWelcome(commit, adds && welcome != null ? MLSOutputStream.encode(welcome) : null);
-        } catch (DaveMlsException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new DaveMlsException("proposals refused: " + e.getMessage(), e);
+            if (body.length < 1 || (body[0] & 0xFF) > 1) {
+                throw new DaveMlsException("proposals: operation type must be 0 (append) or 1 (revoke)");
+            }
+            boolean revoke = body[0] == 1;
+            try {
+                byte[] vector = vector(body, 1);
+                if (revoke) {
+                    MLSInputStream in = new MLSInputStream(vector);
+                    List<byte[]> refs = new ArrayList<>();
+                    int consumed = 0;
+                    while (consumed < vector.length) {
+                        byte[] ref = in.readOpaque();
+                        refs.add(ref);
+                        consumed += varintSize(ref.length) + ref.length;
+                    }
+                    for (byte[] ref : refs) {
+                        if (!queue.removeIf(q -> Arrays.equals(q.ref(), ref))) {
+                            throw new DaveMlsException("revoke of an unknown proposal");
+                        }
+                    }
+                    clearPendingProposals(base);
+                    for (Queued q : queue) {
+                        base.handle(q.message(), null);
+                    }
+                } else {
+                    int at = 0;
+                    while (at < vector.length) {
+                        MLSInputStream in = new MLSInputStream(Arrays.copyOfRange(vector, at, vector.length));
+                        MLSMessage message = (MLSMessage) in.read(MLSMessage.class);
+                        byte[] encoded = MLSOutputStream.encode(message);
+                        if (!Arrays.equals(encoded, 0, encoded.length, vector, at, Math.min(vector.length, at + encoded.length))) {
+                            throw new DaveMlsException("proposal does not re-encode to its bytes");
+                        }
+                        at += encoded.length;
+                        boolean add = validateProposal(message, base, recognizedUsers);
+                        if (base.handle(encoded, null) != null) {
+                            throw new DaveMlsException("a commit among the proposals");
+                        }
+                        // the AuthenticatedContent of an external sender's PublicMessage is the MLSMessage minus its
+                        // version field (no membership tag): RFC 9420 §6, §5.2
+                        byte[] ref = suite.refHash(Arrays.copyOfRange(encoded, 2, encoded.length), PROPOSAL_REF_LABEL);
+                        queue.add(new Queued(encoded, ref, add));
+                    }
+                }
+                byte[] leafSecret = new byte[suite.getKDF().getHashLength()];
+                random.nextBytes(leafSecret);
+                Group.GroupWithMessage next = base.commit(new Secret(leafSecret),
+                        new Group.CommitOptions(new ArrayList<>(), true, false, null),
+                        new Group.MessageOptions(false, new byte[0], 0),
+                        new Group.CommitParameters(Group.NORMAL_COMMIT_PARAMS));
+                Welcome welcome = next.message.welcome;
+                next.message.welcome = null;
+                byte[] commit = MLSOutputStream.encode(next.message);
+                boolean adds = queue.stream().anyMatch(Queued::add);
+                pendingCommit = commit;
+                outboundCachedGroup = next.group;
+                return new CommitWelcome(commit, adds && welcome != null ? MLSOutputStream.encode(welcome) : null);
+            } catch (DaveMlsException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new DaveMlsException("proposals refused: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -324,68 +344,72 @@ final class DaveMls {
      * removed (with an empty key).
      */
     Map<Long, byte[]> processCommit(byte[] commitBytes) throws DaveMlsException {
-        Group base = pendingGroup != null ? pendingGroup : current;
-        if (base == null || (queue.isEmpty() && pendingCommit == null)) {
-            throw new DaveMlsException("commit without proposals in this epoch");
-        }
-        try {
-            MLSMessage message = (MLSMessage) MLSInputStream.decode(commitBytes, MLSMessage.class);
-            if (message.wireFormat != WireFormat.mls_public_message) {
-                throw new DaveMlsException("commit must be a PublicMessage");
+        synchronized (LOCK) {
+            Group base = pendingGroup != null ? pendingGroup : current;
+            if (base == null || (queue.isEmpty() && pendingCommit == null)) {
+                throw new DaveMlsException("commit without proposals in this epoch");
             }
-            FramedContent content = framedContent(message);
-            if (!Arrays.equals(content.getGroupID(), groupId)) {
-                throw new DaveMlsException("commit for another group");
-            }
-            if (content.getEpoch() != base.getEpoch()) {
-                throw new DaveMlsException("commit for epoch " + content.getEpoch() + ", group at " + base.getEpoch());
-            }
-            if (content.getContentType() != ContentType.COMMIT) {
-                throw new DaveMlsException("not a commit");
-            }
-            if (content.getSender().getSenderType() != SenderType.MEMBER) {
-                throw new DaveMlsException("commit must come from a member");
-            }
-            for (ProposalOrRef p : content.getCommit().getProposals()) {
-                if (p.getType() != ProposalOrRefType.REFERENCE) {
-                    throw new DaveMlsException("commit carries a proposal by value");
+            try {
+                MLSMessage message = (MLSMessage) MLSInputStream.decode(commitBytes, MLSMessage.class);
+                if (message.wireFormat != WireFormat.mls_public_message) {
+                    throw new DaveMlsException("commit must be a PublicMessage");
                 }
+                FramedContent content = framedContent(message);
+                if (!Arrays.equals(content.getGroupID(), groupId)) {
+                    throw new DaveMlsException("commit for another group");
+                }
+                if (content.getEpoch() != base.getEpoch()) {
+                    throw new DaveMlsException("commit for epoch " + content.getEpoch() + ", group at " + base.getEpoch());
+                }
+                if (content.getContentType() != ContentType.COMMIT) {
+                    throw new DaveMlsException("not a commit");
+                }
+                if (content.getSender().getSenderType() != SenderType.MEMBER) {
+                    throw new DaveMlsException("commit must come from a member");
+                }
+                for (ProposalOrRef p : content.getCommit().getProposals()) {
+                    if (p.getType() != ProposalOrRefType.REFERENCE) {
+                        throw new DaveMlsException("commit carries a proposal by value");
+                    }
+                }
+                Group next;
+                if (pendingCommit != null && Arrays.equals(pendingCommit, commitBytes)) {
+                    next = outboundCachedGroup;
+                } else {
+                    next = base.handle(commitBytes, null);
+                }
+                if (next == null) {
+                    throw new DaveMlsException("commit produced no new state");
+                }
+                return replaceState(next);
+            } catch (DaveMlsException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new DaveMlsException("commit refused: " + e.getMessage(), e);
             }
-            Group next;
-            if (pendingCommit != null && Arrays.equals(pendingCommit, commitBytes)) {
-                next = outboundCachedGroup;
-            } else {
-                next = base.handle(commitBytes, null);
-            }
-            if (next == null) {
-                throw new DaveMlsException("commit produced no new state");
-            }
-            return replaceState(next);
-        } catch (DaveMlsException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new DaveMlsException("commit refused: " + e.getMessage(), e);
         }
     }
 
     /** Opcode 30 Welcome (raw). Returns the roster (everyone is new). */
     Map<Long, byte[]> processWelcome(byte[] welcomeBytes, Set<Long> recognizedUsers) throws DaveMlsException {
-        if (joinKeyPackage == null || externalSender == null) {
-            throw new DaveMlsException("welcome before a key package and external sender");
-        }
-        if (current != null) {
-            throw new DaveMlsException("welcome after the group was joined");
-        }
-        try {
-            Welcome welcome = (Welcome) MLSInputStream.decode(welcomeBytes, Welcome.class);
-            Group joined = new Group(suite.getHPKE().serializePrivateKey(joinInitKeyPair.getPrivate()), leafKeyPair,
-                    signaturePrivate, joinKeyPackage, welcome, null, new HashMap<>(), new HashMap<>());
-            verifyExternalSenders(joined);
-            return replaceState(joined);
-        } catch (DaveMlsException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new DaveMlsException("welcome refused: " + e.getMessage(), e);
+        synchronized (LOCK) {
+            if (joinKeyPackage == null || externalSender == null) {
+                throw new DaveMlsException("welcome before a key package and external sender");
+            }
+            if (current != null) {
+                throw new DaveMlsException("welcome after the group was joined");
+            }
+            try {
+                Welcome welcome = (Welcome) MLSInputStream.decode(welcomeBytes, Welcome.class);
+                Group joined = new Group(suite.getHPKE().serializePrivateKey(joinInitKeyPair.getPrivate()), leafKeyPair,
+                        signaturePrivate, joinKeyPackage, welcome, null, new HashMap<>(), new HashMap<>());
+                verifyExternalSenders(joined);
+                return replaceState(joined);
+            } catch (DaveMlsException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new DaveMlsException("welcome refused: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -450,24 +474,30 @@ final class DaveMls {
     }
 
     byte[] signaturePublicKey() {
-        return suite.serializeSignaturePublicKey(signatureKeyPair.getPublic());
+        synchronized (LOCK) {
+            return suite.serializeSignaturePublicKey(signatureKeyPair.getPublic());
+        }
     }
 
     /** {@code MLS-Exporter("Discord Secure Frames v0", LE u64 user id, 16)}: the base of the user's key ratchet. */
     byte[] exportBaseSecret(long userId) throws DaveMlsException {
-        if (current == null) {
-            throw new DaveMlsException("no group");
-        }
-        try {
-            return current.getKeySchedule().MLSExporter(KeyRatchet.EXPORTER_LABEL, KeyRatchet.exporterContext(userId),
-                    KeyRatchet.BASE_SECRET_LENGTH);
-        } catch (IOException e) {
-            throw new DaveMlsException("exporter failed", e);
+        synchronized (LOCK) {
+            if (current == null) {
+                throw new DaveMlsException("no group");
+            }
+            try {
+                return current.getKeySchedule().MLSExporter(KeyRatchet.EXPORTER_LABEL, KeyRatchet.exporterContext(userId),
+                        KeyRatchet.BASE_SECRET_LENGTH);
+            } catch (IOException e) {
+                throw new DaveMlsException("exporter failed", e);
+            }
         }
     }
 
     byte[] epochAuthenticator() {
-        return current != null ? current.getEpochAuthenticator() : new byte[0];
+        synchronized (LOCK) {
+            return current != null ? current.getEpochAuthenticator() : new byte[0];
+        }
     }
 
     private static void clearPendingProposals(Group group) throws DaveMlsException {

@@ -1,5 +1,6 @@
 package io.mediaplane.discord.dave;
 
+import io.mediaplane.discord.VoiceOpcode;
 import io.mediaplane.crypto.TruncatedTagAesGcm;
 import io.mediaplane.discord.FrameCrypto;
 import io.mediaplane.discord.FrameCryptoStatus;
@@ -49,10 +50,10 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
     /** Where the session's outgoing gateway messages go (the voice gateway connection implements it). */
     public interface GatewaySink {
         /** Sends a client binary frame {@code [u8 opcode][payload]} (opcodes 26 and 28); the sink adds the opcode. */
-        void sendBinary(DaveOpcode op, byte[] payload);
+        void sendBinary(VoiceOpcode op, byte[] payload);
 
         /** Sends {@code {"op": op.code(), "d": data}} (opcodes 23 and 31). */
-        void sendJson(DaveOpcode op, String data);
+        void sendJson(VoiceOpcode op, String data);
     }
 
     private final long selfUserId;
@@ -148,7 +149,7 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
             if (transitionId == 0) {
                 execute(transitionId);
             } else {
-                sink.sendJson(DaveOpcode.READY_FOR_TRANSITION, DaveMessages.transitionIdJson(transitionId));
+                sink.sendJson(VoiceOpcode.DAVE_TRANSITION_READY, DaveMessages.transitionIdJson(transitionId));
             }
         }
     }
@@ -175,16 +176,16 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
      * (see {@link DaveMessages#parseServerBinary}). Returns false when the opcode is not a binary server opcode.
      */
     public boolean onBinary(int opcode, byte[] payload) {
-        DaveOpcode op = DaveOpcode.of(opcode);
-        if (op == null || !op.binary() || !op.fromServer()) {
+        VoiceOpcode op = VoiceOpcode.of(opcode);
+        if (op == null || !op.binary()) {
             return false;
         }
         synchronized (gatewayLock) {
             switch (op) {
-                case MLS_EXTERNAL_SENDER -> externalSender(payload);
-                case MLS_PROPOSALS -> proposals(payload);
-                case MLS_ANNOUNCE_COMMIT_TRANSITION -> commitOrWelcome(payload, true);
-                case MLS_WELCOME -> commitOrWelcome(payload, false);
+                case DAVE_MLS_EXTERNAL_SENDER -> externalSender(payload);
+                case DAVE_MLS_PROPOSALS -> proposals(payload);
+                case DAVE_MLS_ANNOUNCE_COMMIT_TRANSITION -> commitOrWelcome(payload, true);
+                case DAVE_MLS_WELCOME -> commitOrWelcome(payload, false);
                 default -> {
                     return false;
                 }
@@ -204,7 +205,7 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
                 mlsFailures++;
             }
         }
-        sink.sendBinary(DaveOpcode.MLS_KEY_PACKAGE, mls.keyPackage());
+        sink.sendBinary(VoiceOpcode.DAVE_MLS_KEY_PACKAGE, mls.keyPackage());
     }
 
     private void externalSender(byte[] payload) {
@@ -226,7 +227,7 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
         try {
             DaveMls.CommitWelcome cw = mls.processProposals(payload, Set.copyOf(recognizedUsers));
             byte[] answer = cw.welcome() == null ? cw.commit() : concat(cw.commit(), cw.welcome());
-            sink.sendBinary(DaveOpcode.MLS_COMMIT_WELCOME, answer);
+            sink.sendBinary(VoiceOpcode.DAVE_MLS_COMMIT_WELCOME, answer);
         } catch (DaveMls.DaveMlsException e) {
             mlsFailures++; // libdave drops refused proposals without recovery
         }
@@ -270,11 +271,11 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
                 execute(0);
             } else {
                 pendingTransitions.put(t.transitionId(), protocolVersion);
-                sink.sendJson(DaveOpcode.READY_FOR_TRANSITION, DaveMessages.transitionIdJson(t.transitionId()));
+                sink.sendJson(VoiceOpcode.DAVE_TRANSITION_READY, DaveMessages.transitionIdJson(t.transitionId()));
             }
         } catch (DaveMls.DaveMlsException e) {
             mlsFailures++;
-            sink.sendJson(DaveOpcode.MLS_INVALID_COMMIT_WELCOME, DaveMessages.transitionIdJson(t.transitionId()));
+            sink.sendJson(VoiceOpcode.DAVE_MLS_INVALID_COMMIT_WELCOME, DaveMessages.transitionIdJson(t.transitionId()));
             reinit();
         }
     }
@@ -481,10 +482,20 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
                 sealedInClear++;
                 return copy(frame, out);
             }
-            sealIn = OutboundFrame.ensure(sealIn, length);
-            MemorySegment.copy(frame, ValueLayout.JAVA_BYTE, 0, sealIn, 0, length);
-            sealOut = OutboundFrame.ensure(sealOut, maxSealedSize(length) + length / 3 + 16);
-            int n = encryptor.seal(codec, sealIn, length, sealOut);
+            // a whole byte[] (the publisher's access unit and its output buffer) is used as it is, without a copy
+            byte[] in = wholeArray(frame);
+            if (in == null) {
+                sealIn = OutboundFrame.ensure(sealIn, length);
+                MemorySegment.copy(frame, ValueLayout.JAVA_BYTE, 0, sealIn, 0, length);
+                in = sealIn;
+            }
+            int need = maxSealedSize(length) + length / 3 + 16;
+            byte[] direct = wholeArray(out);
+            byte[] target = direct != null && direct != in && direct.length >= need ? direct : null;
+            if (target == null) {
+                sealOut = OutboundFrame.ensure(sealOut, need);
+            }
+            int n = encryptor.seal(codec, in, length, target != null ? target : sealOut);
             if (n < 0) {
                 sealCounts[FrameCryptoStatus.ofResult(n).ordinal()]++;
                 return n;
@@ -493,7 +504,9 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
                 sealCounts[FrameCryptoStatus.OUTPUT_TOO_SMALL.ordinal()]++;
                 return FrameCryptoStatus.OUTPUT_TOO_SMALL.result();
             }
-            MemorySegment.copy(sealOut, 0, out, ValueLayout.JAVA_BYTE, 0, n);
+            if (target == null) {
+                MemorySegment.copy(sealOut, 0, out, ValueLayout.JAVA_BYTE, 0, n);
+            }
             sealCounts[0]++;
             return n;
         }
@@ -549,6 +562,12 @@ public final class DaveSession implements FrameCrypto, AutoCloseable {
 
     public TruncatedTagAesGcm.Backend backend() {
         return backend;
+    }
+
+    /** The array behind {@code s} when {@code s} is all of a {@code byte[]}, else null. */
+    private static byte[] wholeArray(MemorySegment s) {
+        return !s.isNative() && s.address() == 0 && s.heapBase().orElse(null) instanceof byte[] a
+                && a.length == s.byteSize() ? a : null;
     }
 
     private static boolean isSilence(MemorySegment frame) {

@@ -20,9 +20,8 @@ public final class FrameDecryptor implements AutoCloseable {
     private final ArrayDeque<CryptorManager> managers = new ArrayDeque<>(); // oldest first
     private final SecureFrame.Parsed parsed = new SecureFrame.Parsed();
     private final byte[] iv = new byte[TruncatedTagAesGcm.IV_LENGTH];
-    private byte[] aad = new byte[256];
-    private byte[] ciphertext = new byte[1024];
-    private byte[] plaintext = new byte[1024];
+    /** The clear ranges (additional data) and the encrypted gaps between them, decrypted in place into the output. */
+    private final TruncatedTagAesGcm.Sections sections = new TruncatedTagAesGcm.Sections(SecureFrame.MAX_RANGES + 1);
     private long passthroughUntil = Long.MIN_VALUE;
     private final long[] counts = new long[FrameCryptoStatus.values().length];
     private long passedThrough;
@@ -57,7 +56,10 @@ public final class FrameDecryptor implements AutoCloseable {
         return passthroughUntil > now;
     }
 
-    /** Opens {@code frame[0, length)} into {@code out}: the plain length or a negative status result. */
+    /**
+     * Opens {@code frame[0, length)} into {@code out} (a different array: the encrypted gaps decrypt straight into
+     * it): the plain length or a negative status result.
+     */
     public int open(MediaKind kind, byte[] frame, int length, byte[] out, long now) {
         if (kind == MediaKind.AUDIO && SecureFrame.isOpusSilence(frame, length)) {
             return copy(frame, length, out);
@@ -75,12 +77,14 @@ public final class FrameDecryptor implements AutoCloseable {
         if (out.length < parsed.mediaLength) {
             return count(FrameCryptoStatus.OUTPUT_TOO_SMALL);
         }
-        gather(frame);
+        layOut();
         FrameCryptoStatus status = FrameCryptoStatus.NO_KEY;
         for (Iterator<CryptorManager> it = managers.descendingIterator(); it.hasNext(); ) {
-            status = tryOpen(it.next(), frame, now);
+            status = tryOpen(it.next(), frame, out, now);
             if (status == FrameCryptoStatus.OK) {
-                scatter(out);
+                for (int i = 0; i < parsed.rangeCount; i++) {
+                    System.arraycopy(frame, parsed.rangeOffset[i], out, parsed.rangeOffset[i], parsed.rangeSize[i]);
+                }
                 counts[0]++;
                 return parsed.mediaLength;
             }
@@ -88,7 +92,7 @@ public final class FrameDecryptor implements AutoCloseable {
         return count(status);
     }
 
-    private FrameCryptoStatus tryOpen(CryptorManager m, byte[] frame, long now) {
+    private FrameCryptoStatus tryOpen(CryptorManager m, byte[] frame, byte[] out, long now) {
         int nonce = parsed.truncatedNonce;
         long generation = m.wrappedGeneration(nonce);
         if (!m.canProcessNonce(generation, nonce)) {
@@ -99,48 +103,25 @@ public final class FrameDecryptor implements AutoCloseable {
             return FrameCryptoStatus.GENERATION_OUT_OF_RANGE;
         }
         SecureFrame.iv(nonce, iv);
-        int encrypted = parsed.mediaLength - parsed.clearLength;
-        if (!cipher.open(iv, aad, parsed.clearLength, ciphertext, 0, encrypted, plaintext, 0, frame,
-                parsed.tagOffset)) {
+        // the gaps decrypt into the same offsets of out; a wrong tag leaves unauthenticated bytes there, which the
+        // next ratchet's attempt overwrites or the caller discards
+        if (!cipher.open(iv, frame, frame, out, sections, frame, parsed.tagOffset)) {
             return FrameCryptoStatus.AUTHENTICATION_FAILED;
         }
         m.reportSuccess(generation, nonce, now);
         return FrameCryptoStatus.OK;
     }
 
-    /** Splits the media part into additional data (the clear ranges) and ciphertext (the rest). */
-    private void gather(byte[] frame) {
-        aad = OutboundFrame.ensure(aad, parsed.clearLength);
-        int encrypted = parsed.mediaLength - parsed.clearLength;
-        ciphertext = OutboundFrame.ensure(ciphertext, encrypted);
-        plaintext = OutboundFrame.ensure(plaintext, encrypted);
+    /** The additional data (the clear ranges) and the encrypted gaps of the parsed frame, in frame order. */
+    private void layOut() {
+        sections.clear();
         int at = 0;
-        int a = 0;
-        int c = 0;
         for (int i = 0; i < parsed.rangeCount; i++) {
-            int gap = parsed.rangeOffset[i] - at;
-            System.arraycopy(frame, at, ciphertext, c, gap);
-            c += gap;
-            System.arraycopy(frame, parsed.rangeOffset[i], aad, a, parsed.rangeSize[i]);
-            a += parsed.rangeSize[i];
+            sections.data(at, at, parsed.rangeOffset[i] - at);
+            sections.aad(parsed.rangeOffset[i], parsed.rangeSize[i]);
             at = parsed.rangeOffset[i] + parsed.rangeSize[i];
         }
-        System.arraycopy(frame, at, ciphertext, c, parsed.mediaLength - at);
-    }
-
-    private void scatter(byte[] out) {
-        int at = 0;
-        int a = 0;
-        int p = 0;
-        for (int i = 0; i < parsed.rangeCount; i++) {
-            int gap = parsed.rangeOffset[i] - at;
-            System.arraycopy(plaintext, p, out, at, gap);
-            p += gap;
-            System.arraycopy(aad, a, out, parsed.rangeOffset[i], parsed.rangeSize[i]);
-            a += parsed.rangeSize[i];
-            at = parsed.rangeOffset[i] + parsed.rangeSize[i];
-        }
-        System.arraycopy(plaintext, p, out, at, parsed.mediaLength - at);
+        sections.data(at, at, parsed.mediaLength - at);
     }
 
     private int copy(byte[] frame, int length, byte[] out) {

@@ -18,7 +18,6 @@ public final class FrameEncryptor implements AutoCloseable {
     private final TruncatedTagAesGcm.Backend backend;
     private final OutboundFrame frame = new OutboundFrame();
     private final byte[] iv = new byte[TruncatedTagAesGcm.IV_LENGTH];
-    private byte[] ciphertext = new byte[1024];
     private KeyRatchet ratchet;
     private TruncatedTagAesGcm cipher;
     private long generation;
@@ -54,7 +53,7 @@ public final class FrameEncryptor implements AutoCloseable {
     }
 
     /**
-     * Seals {@code frame[0, length)} into {@code out}; returns the sealed length or a negative
+     * Seals {@code frame[0, length)} into {@code out} (a different array); returns the sealed length or a negative
      * {@link FrameCryptoStatus} result. {@code out} must hold {@link #maxSealedSize}({@code length}) bytes (H264
      * start codes normalised to 4 bytes can grow a frame by one byte per NAL unit; that margin comes from the
      * transform padding).
@@ -71,7 +70,7 @@ public final class FrameEncryptor implements AutoCloseable {
         if (out.length < frameSize + maxTrailer) {
             return FrameCryptoStatus.OUTPUT_TOO_SMALL.result();
         }
-        ciphertext = OutboundFrame.ensure(ciphertext, f.plainLength);
+        f.writeClear(out);
         boolean h26x = codec == Codec.H264 || codec == Codec.H265;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             int nonce = ++truncatedNonce;
@@ -86,8 +85,7 @@ public final class FrameEncryptor implements AutoCloseable {
                 cipher = TruncatedTagAesGcm.create(key, backend);
             }
             SecureFrame.iv(nonce, iv);
-            cipher.seal(iv, f.clear, f.clearLength, f.plain, 0, f.plainLength, ciphertext, 0, out, frameSize);
-            f.reconstruct(ciphertext, out);
+            cipher.seal(iv, f.clear, frame, out, f.sections, out, frameSize); // ciphertext between the clear ranges
             int at = frameSize + SecureFrame.TAG_LENGTH;
             int nonceSize = Leb128.write(Integer.toUnsignedLong(nonce), out, at);
             at += nonceSize;

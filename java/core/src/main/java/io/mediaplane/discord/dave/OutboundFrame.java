@@ -1,6 +1,7 @@
 package io.mediaplane.discord.dave;
 
 import io.mediaplane.codec.AnnexB;
+import io.mediaplane.crypto.TruncatedTagAesGcm;
 import io.mediaplane.stream.Codec;
 import java.lang.foreign.MemorySegment;
 
@@ -28,7 +29,12 @@ final class OutboundFrame {
 
     byte[] clear = new byte[1024];
     int clearLength;
-    byte[] plain = new byte[1024];
+    /**
+     * The additional data (all of {@link #clear}) and the bytes to encrypt, as sections of the input frame with their
+     * place in the output: they are encrypted straight from the frame into the output, never gathered.
+     */
+    final TruncatedTagAesGcm.Sections sections = new TruncatedTagAesGcm.Sections(SecureFrame.MAX_RANGES + 1);
+    /** Bytes to encrypt. */
     int plainLength;
     final int[] rangeOffset = new int[SecureFrame.MAX_RANGES];
     final int[] rangeSize = new int[SecureFrame.MAX_RANGES];
@@ -41,6 +47,7 @@ final class OutboundFrame {
     void reset() {
         clearLength = 0;
         plainLength = 0;
+        sections.clear();
         rangeCount = 0;
         frameIndex = 0;
         overflow = false;
@@ -60,6 +67,7 @@ final class OutboundFrame {
             reset(); // libdave: a frame the codec rules reject is encrypted whole
             encryptAll(frame, length);
         }
+        sections.aad(0, clearLength);
     }
 
     /** Bytes of the LEB128 (offset, size) pairs. */
@@ -91,31 +99,26 @@ final class OutboundFrame {
         frameIndex += length;
     }
 
-    void addEncrypted(byte[] src, int offset, int length) {
+    /** {@code length} bytes of the input frame at {@code offset} are encrypted into the output here. */
+    void addEncrypted(int offset, int length) {
         if (length <= 0) {
             return;
         }
-        plain = ensure(plain, plainLength + length);
-        System.arraycopy(src, offset, plain, plainLength, length);
+        if (!sections.data(offset, frameIndex, length)) {
+            overflow = true;
+            return;
+        }
         plainLength += length;
         frameIndex += length;
     }
 
-    /** Writes the frame: clear ranges in place, {@code ciphertext} (plainLength bytes) in the gaps. */
-    void reconstruct(byte[] ciphertext, byte[] out) {
-        int at = 0;
+    /** Writes the clear ranges into the output frame at their offsets (the ciphertext goes between them). */
+    void writeClear(byte[] out) {
         int c = 0;
-        int p = 0;
         for (int i = 0; i < rangeCount; i++) {
-            int gap = rangeOffset[i] - at;
-            System.arraycopy(ciphertext, p, out, at, gap);
-            p += gap;
-            at += gap;
-            System.arraycopy(clear, c, out, at, rangeSize[i]);
+            System.arraycopy(clear, c, out, rangeOffset[i], rangeSize[i]);
             c += rangeSize[i];
-            at += rangeSize[i];
         }
-        System.arraycopy(ciphertext, p, out, at, plainLength - p);
     }
 
     static byte[] ensure(byte[] a, int size) {
@@ -126,7 +129,7 @@ final class OutboundFrame {
     }
 
     private boolean encryptAll(byte[] frame, int length) {
-        addEncrypted(frame, 0, length);
+        addEncrypted(0, length);
         return true;
     }
 
@@ -137,7 +140,7 @@ final class OutboundFrame {
         int header = (frame[0] & 0x01) == 0 ? 10 : 1; // P (inverse key frame flag), RFC 7741 §4.3
         header = Math.min(header, length);
         addClear(frame, 0, header);
-        addEncrypted(frame, header, length - header);
+        addEncrypted(header, length - header);
         return true;
     }
 
@@ -174,7 +177,7 @@ final class OutboundFrame {
                 int header = 1 + bytesCoveringPpsId(frame, start + 1, length);
                 header = Math.min(header, end - start);
                 addClear(frame, start, header);
-                addEncrypted(frame, start + header, end - start - header);
+                addEncrypted(start + header, end - start - header);
             } else {
                 addClear(frame, start, end - start);
             }
@@ -231,7 +234,7 @@ final class OutboundFrame {
             if (type < 32) {
                 int header = Math.min(2, end - start);
                 addClear(frame, start, header);
-                addEncrypted(frame, start + header, end - start - header);
+                addEncrypted(start + header, end - start - header);
             } else {
                 addClear(frame, start, end - start);
             }
@@ -240,10 +243,11 @@ final class OutboundFrame {
         return true;
     }
 
+    private final byte[] one = new byte[1];
+    private final byte[] leb = new byte[Leb128.MAX_SIZE];
+    private final long[] value = new long[1];
+
     private boolean av1(byte[] frame, int length) {
-        byte[] one = new byte[1];
-        byte[] leb = new byte[Leb128.MAX_SIZE];
-        long[] value = new long[1];
         int i = 0;
         while (i < length) {
             int headerIndex = i;
@@ -287,7 +291,7 @@ final class OutboundFrame {
                 if (hasSize && !withoutSize) {
                     addClear(leb, 0, Leb128.write(payloadSize, leb, 0));
                 }
-                addEncrypted(frame, payloadIndex, (int) payloadSize);
+                addEncrypted(payloadIndex, (int) payloadSize);
             }
         }
         return true;

@@ -1,5 +1,6 @@
 package io.mediaplane.discord.dave;
 
+import io.mediaplane.discord.VoiceOpcode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediaplane.crypto.TruncatedTagAesGcm;
@@ -40,12 +41,12 @@ class DaveSessionTest {
         Member(long user) {
             session = new DaveSession(user, GROUP, new DaveSession.GatewaySink() {
                 @Override
-                public void sendBinary(DaveOpcode op, byte[] payload) {
+                public void sendBinary(VoiceOpcode op, byte[] payload) {
                     binary.add(DaveMessages.clientBinary(op, payload));
                 }
 
                 @Override
-                public void sendJson(DaveOpcode op, String data) {
+                public void sendJson(VoiceOpcode op, String data) {
                     json.add(DaveMessages.clientJson(op, data));
                 }
             }, clock::get, TruncatedTagAesGcm.Backend.BOUNCY_CASTLE);
@@ -54,7 +55,7 @@ class DaveSessionTest {
             session.onClientsConnect(List.of(A, B, C));
         }
 
-        byte[] last(DaveOpcode op) {
+        byte[] last(VoiceOpcode op) {
             for (int i = binary.size() - 1; i >= 0; i--) {
                 if ((binary.get(i)[0] & 0xFF) == op.code()) {
                     return Arrays.copyOfRange(binary.get(i), 1, binary.get(i).length);
@@ -63,7 +64,7 @@ class DaveSessionTest {
             throw new AssertionError("nothing sent with " + op);
         }
 
-        long sent(DaveOpcode op) {
+        long sent(VoiceOpcode op) {
             return binary.stream().filter(b -> (b[0] & 0xFF) == op.code()).count();
         }
 
@@ -96,14 +97,14 @@ class DaveSessionTest {
     }
 
     private static byte[][] commitWelcome(Member m) throws Exception {
-        return GatewayExternalSender.splitCommitWelcome(m.last(DaveOpcode.MLS_COMMIT_WELCOME));
+        return GatewayExternalSender.splitCommitWelcome(m.last(VoiceOpcode.DAVE_MLS_COMMIT_WELCOME));
     }
 
     /** A creates the group with B; transition 4 executed on both. */
     private Member[] group() throws Exception {
         Member a = new Member(A);
         Member b = new Member(B);
-        a.session.onBinary(27, proposeAdd(0, b.last(DaveOpcode.MLS_KEY_PACKAGE)));
+        a.session.onBinary(27, proposeAdd(0, b.last(VoiceOpcode.DAVE_MLS_KEY_PACKAGE)));
         byte[][] cw = commitWelcome(a);
         a.session.onBinary(29, GatewayExternalSender.transition(4, cw[0]));
         b.session.onBinary(30, GatewayExternalSender.transition(4, cw[1]));
@@ -147,18 +148,18 @@ class DaveSessionTest {
         Member a = new Member(A);
         Member b = new Member(B);
         Member c = new Member(C);
-        byte[] addB = proposeAdd(0, b.last(DaveOpcode.MLS_KEY_PACKAGE));
-        byte[] addC = proposeAdd(0, c.last(DaveOpcode.MLS_KEY_PACKAGE));
+        byte[] addB = proposeAdd(0, b.last(VoiceOpcode.DAVE_MLS_KEY_PACKAGE));
+        byte[] addC = proposeAdd(0, c.last(VoiceOpcode.DAVE_MLS_KEY_PACKAGE));
         a.session.onBinary(27, addB);
         a.session.onBinary(27, addC);
         // the ProposalRef of C's Add: RefHash over the AuthenticatedContent (the MLSMessage without its version)
         byte[] message = DaveMls.vector(addC, 1);
-        byte[] ref = gateway.suite().refHash(Arrays.copyOfRange(message, 2, message.length), "MLS 1.0 Proposal Reference");
+        byte[] ref = gateway.proposalRef(message);
         byte[] refVector = new byte[1 + ref.length];
         refVector[0] = (byte) ref.length;
         System.arraycopy(ref, 0, refVector, 1, ref.length);
         a.session.onBinary(27, body(1, List.of(refVector)));
-        assertThat(a.sent(DaveOpcode.MLS_COMMIT_WELCOME)).isEqualTo(3);
+        assertThat(a.sent(VoiceOpcode.DAVE_MLS_COMMIT_WELCOME)).isEqualTo(3);
         byte[][] cw = commitWelcome(a);
         a.session.onBinary(29, GatewayExternalSender.transition(0, cw[0]));
         assertThat(a.session.members()).containsExactlyInAnyOrder(A, B);
@@ -175,14 +176,14 @@ class DaveSessionTest {
     void aCommitThatCannotBeProcessedIsReportedAndAnswersWithANewKeyPackage() throws Exception {
         Member a = new Member(A);
         Member b = new Member(B);
-        a.session.onBinary(27, proposeAdd(0, b.last(DaveOpcode.MLS_KEY_PACKAGE)));
+        a.session.onBinary(27, proposeAdd(0, b.last(VoiceOpcode.DAVE_MLS_KEY_PACKAGE)));
         byte[][] cw = commitWelcome(a);
         byte[] broken = cw[0].clone();
         broken[broken.length - 5] ^= 0x01; // inside the signature
-        long keyPackages = a.sent(DaveOpcode.MLS_KEY_PACKAGE);
+        long keyPackages = a.sent(VoiceOpcode.DAVE_MLS_KEY_PACKAGE);
         a.session.onBinary(29, GatewayExternalSender.transition(12, broken));
         assertThat(a.json).containsExactly("{\"op\":31,\"d\":{\"transition_id\":12}}");
-        assertThat(a.sent(DaveOpcode.MLS_KEY_PACKAGE)).isEqualTo(keyPackages + 1);
+        assertThat(a.sent(VoiceOpcode.DAVE_MLS_KEY_PACKAGE)).isEqualTo(keyPackages + 1);
         assertThat(a.session.mlsFailures()).isEqualTo(1);
         // a welcome that is not for us is refused the same way
         Member c = new Member(C);
@@ -224,19 +225,19 @@ class DaveSessionTest {
     @Test
     void prepareEpochOneStartsOverWithANewKeyPackage() throws Exception {
         Member[] ab = group();
-        long before = ab[0].sent(DaveOpcode.MLS_KEY_PACKAGE);
+        long before = ab[0].sent(VoiceOpcode.DAVE_MLS_KEY_PACKAGE);
         ab[0].session.onPrepareEpoch(1, 1);
-        assertThat(ab[0].sent(DaveOpcode.MLS_KEY_PACKAGE)).isEqualTo(before + 1);
+        assertThat(ab[0].sent(VoiceOpcode.DAVE_MLS_KEY_PACKAGE)).isEqualTo(before + 1);
         assertThat(ab[0].session.epoch()).isEqualTo(-1);
         ab[0].session.onPrepareEpoch(1, 7);
-        assertThat(ab[0].sent(DaveOpcode.MLS_KEY_PACKAGE)).as("only epoch 1 restarts").isEqualTo(before + 1);
+        assertThat(ab[0].sent(VoiceOpcode.DAVE_MLS_KEY_PACKAGE)).as("only epoch 1 restarts").isEqualTo(before + 1);
     }
 
     @Test
     void gatewayMessageCodecs() {
         DaveMessages.ServerBinary b = DaveMessages.parseServerBinary(new byte[] {0x01, 0x02, 29, 0, 7, 9});
         assertThat(b.sequence()).isEqualTo(0x0102);
-        assertThat(b.daveOpcode()).isEqualTo(DaveOpcode.MLS_ANNOUNCE_COMMIT_TRANSITION);
+        assertThat(b.voiceOpcode()).isEqualTo(VoiceOpcode.DAVE_MLS_ANNOUNCE_COMMIT_TRANSITION);
         DaveMessages.Transition t = DaveMessages.parseTransition(b.payload());
         assertThat(t.transitionId()).isEqualTo(7);
         assertThat(t.message()).containsExactly(9);
@@ -248,12 +249,15 @@ class DaveSessionTest {
         assertThat(DaveMessages.intField("{\"epoch\":\"3\"}", "epoch")).isEqualTo(-1);
         assertThat(DaveMessages.intField("{\"epoch\":3x}", "epoch")).isEqualTo(-1);
         assertThat(DaveMessages.intField("{}", "epoch")).isEqualTo(-1);
-        assertThat(DaveMessages.clientBinary(DaveOpcode.MLS_KEY_PACKAGE, new byte[] {5, 6})).containsExactly(26, 5, 6);
-        assertThat(DaveOpcode.of(31).meaning()).isEqualTo("dave_mls_invalid_commit_welcome");
-        assertThat(DaveOpcode.of(31).binary()).isFalse();
-        assertThat(DaveOpcode.of(20)).isNull();
-        for (DaveOpcode op : DaveOpcode.values()) {
-            assertThat(DaveOpcode.of(op.code())).isSameAs(op);
+        assertThat(DaveMessages.clientBinary(VoiceOpcode.DAVE_MLS_KEY_PACKAGE, new byte[] {5, 6})).containsExactly(26, 5, 6);
+        assertThat(VoiceOpcode.of(31).meaning()).isEqualTo("DAVE MLS Invalid Commit Welcome");
+        assertThat(VoiceOpcode.of(31).binary()).as("31 is JSON").isFalse();
+        assertThat(VoiceOpcode.of(25).binary()).isTrue();
+        assertThat(VoiceOpcode.of(30).binary()).isTrue();
+        assertThat(VoiceOpcode.of(17)).isNull();
+        for (VoiceOpcode op : VoiceOpcode.values()) {
+            assertThat(VoiceOpcode.of(op.code())).isSameAs(op);
+            assertThat(op.isDave()).isEqualTo(op.code() >= 21 && op.code() <= 31);
         }
         assertThat(DaveSession.displayableCode(new byte[] {0, 0, 0, 0, 1, 0, 0, 1, (byte) 0x86, (byte) 0xA0},
                 10, 5)).isEqualTo("0000100000");
@@ -271,7 +275,7 @@ class DaveSessionTest {
 
         @Override
         public void sendBinary(int opcode, byte[] payload) {
-            binary.add(DaveMessages.clientBinary(DaveOpcode.of(opcode), payload));
+            binary.add(DaveMessages.clientBinary(VoiceOpcode.of(opcode), payload));
         }
 
         byte[] last(int opcode) {

@@ -1,5 +1,6 @@
 package io.mediaplane.discord.dave;
 
+import io.mediaplane.discord.VoiceOpcode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediaplane.buffer.Bytes;
@@ -56,12 +57,12 @@ class DaveyInteropTest {
         Member(long user, TruncatedTagAesGcm.Backend backend) {
             session = new DaveSession(user, GROUP, new DaveSession.GatewaySink() {
                 @Override
-                public void sendBinary(DaveOpcode op, byte[] payload) {
+                public void sendBinary(VoiceOpcode op, byte[] payload) {
                     binary.add(DaveMessages.clientBinary(op, payload));
                 }
 
                 @Override
-                public void sendJson(DaveOpcode op, String data) {
+                public void sendJson(VoiceOpcode op, String data) {
                     json.add(DaveMessages.clientJson(op, data));
                 }
             }, System::nanoTime, backend);
@@ -72,7 +73,7 @@ class DaveyInteropTest {
             session.close();
         }
 
-        byte[] lastBinary(DaveOpcode op) {
+        byte[] lastBinary(VoiceOpcode op) {
             for (int i = binary.size() - 1; i >= 0; i--) {
                 if ((binary.get(i)[0] & 0xFF) == op.code()) {
                     return Arrays.copyOfRange(binary.get(i), 1, binary.get(i).length);
@@ -138,7 +139,7 @@ class DaveyInteropTest {
         byte[] externalSender = DaveyPeer.bytes(peer.call("init", "groupId", Long.toUnsignedString(GROUP)),
                 "externalSender");
         java.session.onSelectProtocolAck(1);
-        assertThat(java.lastBinary(DaveOpcode.MLS_KEY_PACKAGE)).isNotEmpty();
+        assertThat(java.lastBinary(VoiceOpcode.DAVE_MLS_KEY_PACKAGE)).isNotEmpty();
         java.session.onBinary(25, externalSender);
         byte[] daveyKeyPackage = DaveyPeer.bytes(peer.call("newMember", "user", Long.toUnsignedString(daveyUser),
                 "groupId", Long.toUnsignedString(GROUP)), "keyPackage");
@@ -146,7 +147,7 @@ class DaveyInteropTest {
         byte[] proposals = DaveyPeer.bytes(peer.call("proposeAdd", "epoch", 0, "keyPackages",
                 List.of(daveyKeyPackage)), "body");
         java.session.onBinary(27, proposals);
-        byte[][] cw = GatewayExternalSender.splitCommitWelcome(java.lastBinary(DaveOpcode.MLS_COMMIT_WELCOME));
+        byte[][] cw = GatewayExternalSender.splitCommitWelcome(java.lastBinary(VoiceOpcode.DAVE_MLS_COMMIT_WELCOME));
         assertThat(cw[1]).as("welcome for the added member").isNotNull();
         java.session.onBinary(29, GatewayExternalSender.transition(7, cw[0]));
         assertThat(java.json).last().isEqualTo("{\"op\":23,\"d\":{\"transition_id\":7}}");
@@ -190,7 +191,7 @@ class DaveyInteropTest {
             peer.call("newMember", "user", davey, "groupId", Long.toUnsignedString(GROUP));
             java.session.onSelectProtocolAck(1);
             java.session.onBinary(25, externalSender);
-            byte[] javaKeyPackage = java.lastBinary(DaveOpcode.MLS_KEY_PACKAGE);
+            byte[] javaKeyPackage = java.lastBinary(VoiceOpcode.DAVE_MLS_KEY_PACKAGE);
             byte[] proposals = DaveyPeer.bytes(peer.call("proposeAdd", "epoch", 0, "keyPackages",
                     List.of(javaKeyPackage)), "body");
             Map<String, Object> cw = peer.call("processProposals", "user", davey, "body", proposals,

@@ -7,7 +7,16 @@ import io.mediaplane.crypto.TruncatedTagAesGcm;
 import io.mediaplane.discord.FrameCryptoStatus;
 import io.mediaplane.stream.Codec;
 import io.mediaplane.stream.MediaKind;
+import io.mediaplane.buffer.PacketPool;
+import io.mediaplane.codec.H264Depacketizer;
+import io.mediaplane.codec.H264Packetizer;
+import io.mediaplane.codec.PayloadStatus;
+import io.mediaplane.rtp.RtpPacket;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,6 +149,66 @@ class FrameEncryptionTest {
                     assertThat(startCodes(sealed)).isEqualTo(startCodes(frame));
                 }
             }
+        }
+    }
+
+    /**
+     * A slice followed by another slice: when the first one's ciphertext happens to end in {@code 00} (one frame in
+     * 256), the sealed frame reads {@code .. 00 | 00 00 00 01 ..}. An Annex B splitter that strips every trailing
+     * zero (right for plain H.264, §7.4.1) cuts that ciphertext byte off and the frame no longer opens; the Discord
+     * publisher's packetizer keeps it, as WebRTC's does, and the frame crosses RTP intact.
+     */
+    @Test
+    void aSliceWhoseCiphertextEndsInZeroCrossesRtpIntact() {
+        Random random = new Random(11);
+        byte[] body = new byte[900];
+        random.nextBytes(body);
+        byte[] frame = concat(Bytes.fromHex("00000001658884"), body, Bytes.fromHex("00000001658884"), body);
+        int secondSlice = 7 + body.length;
+        try (FrameEncryptor enc = new FrameEncryptor(BC)) {
+            enc.setKeyRatchet(new KeyRatchet(BASE));
+            byte[] sealed = null;
+            for (int i = 0; i < 5000 && sealed == null; i++) { // deterministic: fixed key, nonces 1, 2, ...
+                byte[] s = seal(enc, Codec.H264, frame);
+                if (s[secondSlice - 1] == 0) {
+                    sealed = s;
+                }
+            }
+            assertThat(sealed).as("a nonce whose ciphertext ends in 00 before the second slice").isNotNull();
+            assertThat(overRtp(sealed, true)).as("opaque units: the frame opens").isEqualTo(frame);
+            assertThat(overRtp(sealed, false)).as("plain H.264 splitting loses the byte").isNull();
+        }
+    }
+
+    /** {@code sealed} through our packetizer and depacketizer, then opened; null if it does not open. */
+    private static byte[] overRtp(byte[] sealed, boolean opaque) {
+        List<byte[]> received = new ArrayList<>();
+        try (PacketPool pool = PacketPool.heap(16, 1500)) {
+            H264Depacketizer depacketizer = new H264Depacketizer(
+                    (data, offset, length, timestamp, keyframe, lost) -> received.add(
+                            data.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE)))
+                    .prependParameterSets(false);
+            RtpPacket rtp = new RtpPacket();
+            H264Packetizer packetizer = new H264Packetizer(pool, b -> {
+                byte[] packet = b.toArray();
+                b.release();
+                assertThat(rtp.wrap(MemorySegment.ofArray(packet), 0, packet.length).ok()).isTrue();
+                depacketizer.push(rtp);
+            }, 96, 1, 0, 1200).aggregate(false).opaqueUnits(opaque);
+            assertThat(packetizer.packetizeAnnexB(MemorySegment.ofArray(sealed), 0, sealed.length, 0))
+                    .isEqualTo(PayloadStatus.OK);
+        }
+        assertThat(received).hasSize(1);
+        byte[] unit = received.get(0);
+        try (FrameDecryptor dec = new FrameDecryptor(BC)) {
+            dec.transitionToKeyRatchet(new KeyRatchet(BASE), 0, 0);
+            byte[] out = new byte[unit.length];
+            int n = dec.open(MediaKind.VIDEO, unit, unit.length, out, 0);
+            if (n < 0) {
+                assertThat(FrameCryptoStatus.ofResult(n)).isEqualTo(FrameCryptoStatus.AUTHENTICATION_FAILED);
+                return null;
+            }
+            return Arrays.copyOf(out, n);
         }
     }
 

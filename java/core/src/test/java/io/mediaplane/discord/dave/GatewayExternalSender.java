@@ -11,6 +11,7 @@ import org.bouncycastle.mls.codec.MLSInputStream;
 import org.bouncycastle.mls.codec.MLSMessage;
 import org.bouncycastle.mls.codec.MLSOutputStream;
 import org.bouncycastle.mls.codec.Proposal;
+import org.bouncycastle.mls.TreeKEM.LeafIndex;
 import org.bouncycastle.mls.crypto.MlsCipherSuite;
 
 /**
@@ -24,10 +25,12 @@ public final class GatewayExternalSender {
     private final byte[] externalSender;
 
     public GatewayExternalSender() throws Exception {
-        suite = MlsCipherSuite.getSuite(DaveMls.CIPHERSUITE);
-        key = suite.generateSignatureKeyPair();
-        externalSender = MLSOutputStream.encode(new ExternalSender(
-                suite.serializeSignaturePublicKey(key.getPublic()), Credential.forBasic(new byte[] {0})));
+        synchronized (DaveMls.LOCK) { // bcmls's suites are shared and not thread-safe (see DaveMls.LOCK)
+            suite = MlsCipherSuite.getSuite(DaveMls.CIPHERSUITE);
+            key = suite.generateSignatureKeyPair();
+            externalSender = MLSOutputStream.encode(new ExternalSender(
+                    suite.serializeSignaturePublicKey(key.getPublic()), Credential.forBasic(new byte[] {0})));
+        }
     }
 
     /** Opcode 25's payload: {@code ExternalSender{SignaturePublicKey; Credential}}. */
@@ -35,19 +38,65 @@ public final class GatewayExternalSender {
         return externalSender.clone();
     }
 
-    MlsCipherSuite suite() {
-        return suite;
-    }
 
     /** Opcode 27 append body: one external Add proposal per key package, for group {@code groupId} at {@code epoch}. */
     public byte[] proposeAdd(long groupId, long epoch, List<byte[]> keyPackages) throws Exception {
         List<byte[]> messages = new ArrayList<>();
         for (byte[] kp : keyPackages) {
-            KeyPackage keyPackage = (KeyPackage) MLSInputStream.decode(kp, KeyPackage.class);
-            messages.add(MLSOutputStream.encode(MLSMessage.externalProposal(suite, DaveMls.bigEndian(groupId), epoch,
-                    Proposal.add(keyPackage), 0, suite.serializeSignaturePrivateKey(key.getPrivate()))));
+            messages.add(addProposal(groupId, epoch, kp));
         }
         return proposals(0, messages);
+    }
+
+    /** One external Add proposal (an MLSMessage) for a member's key package (RFC 9420 §12.1.1, §12.1.8). */
+    public byte[] addProposal(long groupId, long epoch, byte[] keyPackage) throws Exception {
+        synchronized (DaveMls.LOCK) {
+            KeyPackage kp = (KeyPackage) MLSInputStream.decode(keyPackage, KeyPackage.class);
+            return externalProposal(groupId, epoch, Proposal.add(kp));
+        }
+    }
+
+    /**
+     * One external Remove proposal (an MLSMessage) for the member at {@code leafIndex} (RFC 9420 §12.1.3): what the
+     * gateway sends when a member leaves the call.
+     */
+    public byte[] removeProposal(long groupId, long epoch, int leafIndex) throws Exception {
+        synchronized (DaveMls.LOCK) {
+            return externalProposal(groupId, epoch, Proposal.remove(new LeafIndex(leafIndex)));
+        }
+    }
+
+    private byte[] externalProposal(long groupId, long epoch, Proposal proposal) throws Exception {
+        return MLSOutputStream.encode(MLSMessage.externalProposal(suite, DaveMls.bigEndian(groupId), epoch, proposal, 0,
+                suite.serializeSignaturePrivateKey(key.getPrivate())));
+    }
+
+    /**
+     * The ProposalRef of one proposal message (RFC 9420 §5.2: RefHash("MLS 1.0 Proposal Reference",
+     * AuthenticatedContent), which for an external sender's PublicMessage is the MLSMessage minus its version).
+     */
+    public byte[] proposalRef(byte[] proposalMessage) {
+        synchronized (DaveMls.LOCK) {
+            try {
+                return suite.refHash(Arrays.copyOfRange(proposalMessage, 2, proposalMessage.length),
+                        "MLS 1.0 Proposal Reference");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Opcode 27 revoke body: the ProposalRefs of proposals sent earlier in this epoch, each as {@code opaque<V>}. */
+    public byte[] revoke(List<byte[]> proposalMessages) {
+        List<byte[]> refs = new ArrayList<>();
+        for (byte[] m : proposalMessages) {
+            byte[] ref = proposalRef(m);
+            byte[] item = new byte[1 + ref.length]; // a 32-byte SHA-256 ref: one-byte length (RFC 9420 §2.1.2)
+            item[0] = (byte) ref.length;
+            System.arraycopy(ref, 0, item, 1, ref.length);
+            refs.add(item);
+        }
+        return proposals(1, refs);
     }
 
     /** Opcode 27 body: {@code [u8 op]} then the items as one MLS vector (RFC 9420 §2.1.2 variable-length size). */

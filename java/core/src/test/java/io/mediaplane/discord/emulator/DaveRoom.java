@@ -17,14 +17,26 @@ import java.util.Set;
  * every participant's ready (23) before executing the transition (22). The first session to send a key package
  * while the group is empty is the one whose epoch-0 group the others are proposed into.
  *
+ * <p>Members leave ({@link #remove}): one whose Add is still uncommitted has it revoked (27, operation 1, by
+ * ProposalRef); one in the group gets an external Remove proposal for its leaf (27), committed like an Add. A
+ * session that sends a new key package while in the group (after opcode 31) is removed and added again. The room
+ * mirrors the ratchet tree's leaves to name them: a commit applies Removes before Adds (RFC 9420 §12.3), an Add
+ * takes the leftmost blank leaf or extends the tree (§12.1.1), a Remove blanks its leaf (§12.1.3).
+ *
  * <p>Called with the emulator's lock held.
  */
 final class DaveRoom {
     private final GatewayExternalSender externalSender;
     private final long groupId;
+    /** Sessions in the group's current epoch, still connected. */
     private final List<VoiceServerEmulator.Session> members = new ArrayList<>();
+    /** The tree's leaves by index; null where blank. Holds departed members until their Remove is committed. */
+    private final List<VoiceServerEmulator.Session> leaves = new ArrayList<>();
     private final Map<VoiceServerEmulator.Session, byte[]> waiting = new LinkedHashMap<>();
-    private final List<VoiceServerEmulator.Session> proposed = new ArrayList<>();
+    private final List<Integer> pendingRemovals = new ArrayList<>();
+    /** The open round's Adds with their proposal messages (for a revoke), in proposal order. */
+    private final Map<VoiceServerEmulator.Session, byte[]> proposed = new LinkedHashMap<>();
+    private final List<Integer> proposedRemovals = new ArrayList<>();
     private final Set<VoiceServerEmulator.Session> awaitingReady = new LinkedHashSet<>();
     private final List<VoiceServerEmulator.Session> participants = new ArrayList<>();
     private long epoch;
@@ -33,6 +45,8 @@ final class DaveRoom {
     private long commits;
     private long executed;
     private long invalidCommits;
+    private long removals;
+    private long revocations;
 
     DaveRoom(long groupId) {
         this.groupId = groupId;
@@ -62,6 +76,21 @@ final class DaveRoom {
         return invalidCommits;
     }
 
+    /** Remove proposals sent. */
+    long removals() {
+        return removals;
+    }
+
+    /** Add proposals revoked. */
+    long revocations() {
+        return revocations;
+    }
+
+    /** The MLS epoch the gateway believes the group is in. */
+    long epoch() {
+        return epoch;
+    }
+
     /** The session's Session Description said DAVE version 1: it gets the external sender. */
     void onSessionDescription(VoiceServerEmulator.Session s) {
         s.sendBinary(25, externalSender.externalSenderPackage());
@@ -69,14 +98,14 @@ final class DaveRoom {
 
     /** Opcode 26: a (new) key package; the session starts over outside the group. */
     void onKeyPackage(VoiceServerEmulator.Session s, byte[] keyPackage) {
-        leave(s);
+        remove(s);
         waiting.put(s, keyPackage);
         propose();
     }
 
-    /** Opcode 28: the first commit of the epoch from a group member wins; others are ignored. */
+    /** Opcode 28: the first commit of the round from a group member wins; others are ignored. */
     void onCommitWelcome(VoiceServerEmulator.Session s, byte[] body) {
-        if (proposed.isEmpty() || pendingTransition >= 0 || !members.contains(s)) {
+        if (!roundOpen() || pendingTransition >= 0 || !members.contains(s)) {
             return;
         }
         byte[][] cw;
@@ -90,14 +119,29 @@ final class DaveRoom {
             m.sendBinary(29, GatewayExternalSender.transition(transition, cw[0]));
         }
         if (cw[1] != null) {
-            for (VoiceServerEmulator.Session p : proposed) {
+            for (VoiceServerEmulator.Session p : proposed.keySet()) {
                 p.sendBinary(30, GatewayExternalSender.transition(transition, cw[1]));
             }
         }
+        for (int leaf : proposedRemovals) {
+            leaves.set(leaf, null);
+        }
+        for (VoiceServerEmulator.Session p : proposed.keySet()) {
+            int blank = leaves.indexOf(null);
+            if (blank >= 0) {
+                leaves.set(blank, p);
+            } else {
+                leaves.add(p);
+            }
+        }
+        while (!leaves.isEmpty() && leaves.getLast() == null) {
+            leaves.removeLast(); // truncation, RFC 9420 §12.1.3
+        }
         commits++;
         epoch++;
-        members.addAll(proposed);
+        members.addAll(proposed.keySet());
         proposed.clear();
+        proposedRemovals.clear();
         participants.clear();
         participants.addAll(members);
         awaitingReady.clear();
@@ -128,44 +172,94 @@ final class DaveRoom {
     /** Opcode 31: the session could not use a commit or welcome; it follows with a new key package. */
     void onInvalidCommitWelcome(VoiceServerEmulator.Session s) {
         invalidCommits++;
-        leave(s);
+        remove(s);
+        propose();
     }
 
-    void leave(VoiceServerEmulator.Session s) {
-        members.remove(s);
+    /**
+     * The session left the call (or starts over): its key package is forgotten, its uncommitted Add revoked, its
+     * leaf queued for a Remove proposal.
+     */
+    void remove(VoiceServerEmulator.Session s) {
         waiting.remove(s);
-        proposed.remove(s);
+        byte[] add = proposed.remove(s);
+        participants.remove(s);
+        if (members.remove(s)) {
+            int leaf = leaves.indexOf(s);
+            if (leaf >= 0) {
+                pendingRemovals.add(leaf);
+            }
+        }
+        if (members.isEmpty()) {
+            // the group is gone: the next key package starts a new one
+            epoch = 0;
+            leaves.clear();
+            pendingRemovals.clear();
+            proposed.clear();
+            proposedRemovals.clear();
+            awaitingReady.clear();
+            pendingTransition = -1;
+            return;
+        }
+        if (add != null) {
+            revocations++;
+            byte[] body = externalSender.revoke(List.of(add));
+            for (VoiceServerEmulator.Session m : members) {
+                m.sendBinary(27, body);
+            }
+        }
         if (awaitingReady.remove(s) && awaitingReady.isEmpty() && pendingTransition >= 0) {
             onReadyForTransition(null, pendingTransition);
         }
-        if (members.isEmpty()) {
-            epoch = 0; // the group is gone: the next key package starts a new one
-            proposed.clear();
-        }
     }
 
-    /** Proposes every waiting key package to the group when no commit round or transition is under way. */
+    /** {@link #remove} and then the next round's proposals, if none is under way. */
+    void leave(VoiceServerEmulator.Session s) {
+        remove(s);
+        propose();
+    }
+
+    private boolean roundOpen() {
+        return !proposed.isEmpty() || !proposedRemovals.isEmpty();
+    }
+
+    /**
+     * Proposes the queued Removes and every waiting key package to the group (one opcode 27 append) when no commit
+     * round or transition is under way.
+     */
     private void propose() {
-        if (!proposed.isEmpty() || pendingTransition >= 0 || waiting.isEmpty()) {
+        if (roundOpen() || pendingTransition >= 0 || (waiting.isEmpty() && pendingRemovals.isEmpty())) {
             return;
         }
         if (members.isEmpty()) {
             VoiceServerEmulator.Session first = waiting.keySet().iterator().next();
             waiting.remove(first);
             members.add(first);
+            leaves.clear();
+            leaves.add(first);
             epoch = 0;
             if (waiting.isEmpty()) {
                 return;
             }
         }
-        byte[] body;
+        List<byte[]> messages = new ArrayList<>();
         try {
-            body = externalSender.proposeAdd(groupId, epoch, List.copyOf(waiting.values()));
+            for (int leaf : pendingRemovals) {
+                messages.add(externalSender.removeProposal(groupId, epoch, leaf));
+                removals++;
+            }
+            for (Map.Entry<VoiceServerEmulator.Session, byte[]> e : waiting.entrySet()) {
+                byte[] m = externalSender.addProposal(groupId, epoch, e.getValue());
+                proposed.put(e.getKey(), m);
+                messages.add(m);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("external proposal", e);
         }
-        proposed.addAll(waiting.keySet());
+        proposedRemovals.addAll(pendingRemovals);
+        pendingRemovals.clear();
         waiting.clear();
+        byte[] body = GatewayExternalSender.proposals(0, messages);
         for (VoiceServerEmulator.Session m : members) {
             m.sendBinary(27, body);
         }

@@ -99,6 +99,53 @@ public final class VoiceServerEmulator implements AutoCloseable {
         return r == null ? 0 : r.executed();
     }
 
+    /** DAVE Remove proposals sent (opcode 27) in room {@code serverId}: members that left. */
+    public synchronized long daveRemovals(String serverId) {
+        DaveRoom r = daveRooms.get(serverId);
+        return r == null ? 0 : r.removals();
+    }
+
+    /** DAVE Add proposals revoked (opcode 27, operation 1) in room {@code serverId}. */
+    public synchronized long daveRevocations(String serverId) {
+        DaveRoom r = daveRooms.get(serverId);
+        return r == null ? 0 : r.revocations();
+    }
+
+    /** The MLS epoch room {@code serverId}'s gateway believes its group is in (-1 without a room). */
+    public synchronized long daveEpoch(String serverId) {
+        DaveRoom r = daveRooms.get(serverId);
+        return r == null ? -1 : r.epoch();
+    }
+
+    /**
+     * The user left the call (Discord learns it from the main gateway's voice state): its session is dropped and its
+     * gateway closed (4014: disconnected, no reconnect), the others in the room get client_disconnect (13) and, with
+     * DAVE, the gateway's Remove proposal for its leaf (27) or the revocation of its uncommitted Add.
+     */
+    public synchronized void leave(String serverId, long userId) {
+        Session s = session(serverId, userId);
+        if (s == null) {
+            return;
+        }
+        sessions.remove(s);
+        WebSocketServer.Connection c = s.connection;
+        if (c != null && c.isOpen()) {
+            c.close(4014, "disconnected");
+        }
+        s.close();
+        ObjectNode d = JSON.createObjectNode();
+        d.put("user_id", Long.toUnsignedString(userId));
+        for (Session o : sessions) {
+            if (o.serverId.equals(serverId)) {
+                o.send(VoiceOp.CLIENT_DISCONNECT, d);
+            }
+        }
+        DaveRoom room = daveRooms.get(serverId);
+        if (room != null && s.daveVersion > 0) {
+            room.leave(s);
+        }
+    }
+
     /** The endpoint for a Java leg ({@code ws://127.0.0.1:port}). */
     public String endpoint() {
         return "ws://127.0.0.1:" + ws.port();

@@ -1,0 +1,164 @@
+package io.mediaplane.webrtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mediaplane.rtp.PacketStatus;
+import io.mediaplane.rtp.RtpHeader;
+import io.mediaplane.rtp.RtpPacket;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The publisher's cached group of pictures ({@link RtpGopCache}) and a joining viewer's start from it: what is kept
+ * (from the keyframe whose SPS/PPS/IDR share a timestamp, bounded in bytes), and what the viewer is sent (the
+ * whole group through its rewrite, numbered continuously, timestamps with the publisher's spacing, then live).
+ */
+class GopReplayTest {
+    private static final int SPS = 0x67;
+    private static final int PPS = 0x68;
+    private static final int IDR = 0x65;
+    private static final int NON_IDR = 0x41;
+
+    private NegotiatedMedia published;
+    private NegotiatedMedia viewed;
+    private ViewerSession viewer;
+    private final List<byte[]> sent = new ArrayList<>();
+    private final Keyframes keyframes = new Keyframes();
+
+    @BeforeEach
+    void setUp() {
+        AnswerResult.Answered pub = (AnswerResult.Answered) SdpFixtures.answerer(false).answerPublisher(
+                SdpFixtures.preferVideo(SdpFixtures.offer("chromium-156-publish.sdp"), "H264", "1"));
+        AnswerResult.Answered view = (AnswerResult.Answered) SdpFixtures.answerer(true)
+                .answerViewer(SdpFixtures.offer("chromium-156-view.sdp"), pub.media());
+        published = pub.video();
+        viewed = view.video();
+        viewer = new ViewerSession("viewer-session-id-4567", new Room("r"), view, "\"e\"", null,
+                new SplittableRandom(5));
+        viewer.egress((s, off, len, cap) -> sent.add(s.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE)));
+    }
+
+    private RtpPacket packet(int seq, int ts, int nal, int size) {
+        byte[] b = new byte[RtpHeader.FIXED_LENGTH + size];
+        MemorySegment s = MemorySegment.ofArray(b);
+        RtpHeader.write(s, 0, true, published.payloadType(), seq, ts, 0x11223344);
+        b[RtpHeader.FIXED_LENGTH] = (byte) nal;
+        for (int i = 1; i < size; i++) {
+            b[RtpHeader.FIXED_LENGTH + i] = (byte) (seq * 7 + i);
+        }
+        RtpPacket p = new RtpPacket();
+        assertThat(p.wrap(s, 0, b.length)).isEqualTo(PacketStatus.OK);
+        return p;
+    }
+
+    /** What the publisher's receive path does with one video packet: cache it, then forward it. */
+    private void receive(RtpGopCache gop, RtpPacket p) {
+        gop.onPacket(p, keyframes.startsKeyframe(published.codec(), p.segment(), p.payloadOffset(),
+                p.payloadLength()));
+        if (!viewer.startFromReplay(1, published, gop.holdsKeyframe() ? gop : null, 16)) {
+            viewer.write(1, published, p, 16);
+        }
+    }
+
+    private static RtpPacket view(byte[] b) {
+        RtpPacket p = new RtpPacket();
+        assertThat(p.wrap(MemorySegment.ofArray(b), 0, b.length)).isEqualTo(PacketStatus.OK);
+        return p;
+    }
+
+    @Test
+    void cacheStartsAtTheKeyframeWithItsParameterSetsAndIsDroppedWhenOverTheBound() {
+        RtpGopCache gop = new RtpGopCache(4000);
+        RtpPacket before = packet(9, 0, NON_IDR, 100);
+        gop.onPacket(before, false);
+        assertThat(gop.holdsKeyframe()).isFalse();
+        // SPS, PPS, IDR of one picture (one timestamp): the IDR start does not restart the group
+        gop.onPacket(packet(10, 3000, SPS, 20), true);
+        gop.onPacket(packet(11, 3000, PPS, 8), false);
+        gop.onPacket(packet(12, 3000, IDR, 500), true);
+        gop.onPacket(packet(13, 6000, NON_IDR, 300), false);
+        assertThat(gop.packets()).isEqualTo(4);
+        assertThat(gop.bytes()).isEqualTo(4 * RtpHeader.FIXED_LENGTH + 20 + 8 + 500 + 300);
+        List<Integer> seqs = new ArrayList<>();
+        assertThat(gop.replay(p -> seqs.add(p.sequenceNumber()))).isTrue();
+        assertThat(seqs).containsExactly(10, 11, 12, 13);
+
+        // the group grows past 4000 bytes: dropped whole, nothing to replay until the next keyframe
+        for (int i = 0; i < 4; i++) {
+            gop.onPacket(packet(14 + i, 9000 + 3000 * i, NON_IDR, 1000), false);
+        }
+        assertThat(gop.holdsKeyframe()).isFalse();
+        assertThat(gop.overflows.sum()).isEqualTo(1);
+        assertThat(gop.replay(p -> seqs.add(-1))).isFalse();
+        gop.onPacket(packet(20, 30000, IDR, 200), true);
+        assertThat(gop.packets()).isEqualTo(1);
+    }
+
+    @Test
+    void joiningViewerGetsTheWholeGroupNumberedContinuouslyThenLive() {
+        RtpGopCache gop = new RtpGopCache(PublisherSession.GOP_CACHE_BYTES);
+        List<RtpPacket> group = new ArrayList<>();
+        int seq = 40000;
+        int ts = 123456;
+        group.add(packet(seq++, ts, SPS, 20));
+        group.add(packet(seq++, ts, PPS, 8));
+        group.add(packet(seq++, ts, IDR, 1100));
+        for (int f = 1; f < 40; f++) {
+            group.add(packet(seq++, ts + 3000 * f, NON_IDR, 400 + f));
+        }
+        // the group goes by before the viewer exists: only the cache sees it
+        for (RtpPacket p : group) {
+            gop.onPacket(p, keyframes.startsKeyframe(published.codec(), p.segment(), p.payloadOffset(),
+                    p.payloadLength()));
+        }
+        List<byte[]> groupBytes = new ArrayList<>();
+        for (RtpPacket p : group) {
+            groupBytes.add(p.segment().asSlice(p.offset(), p.length()).toArray(ValueLayout.JAVA_BYTE));
+        }
+
+        // the viewer connects; the next live packet starts it from the cache
+        RtpPacket live = packet(seq++, ts + 3000 * 40, NON_IDR, 333);
+        receive(gop, live);
+        assertThat(sent).hasSize(group.size() + 1);
+        assertThat(viewer.replayedPackets()).isEqualTo(group.size() + 1);
+        RtpPacket first = view(sent.getFirst());
+        for (int i = 0; i < sent.size(); i++) {
+            RtpPacket out = view(sent.get(i));
+            byte[] original = i < group.size() ? groupBytes.get(i)
+                    : live.segment().asSlice(live.offset(), live.length()).toArray(ValueLayout.JAVA_BYTE);
+            RtpPacket in = view(original);
+            assertThat(out.payloadType()).isEqualTo(viewed.payloadType());
+            assertThat(out.ssrc() & 0xFFFF_FFFFL).isEqualTo(viewed.localSsrc());
+            assertThat(out.sequenceNumber()).isEqualTo((first.sequenceNumber() + i) & 0xFFFF);
+            assertThat(out.timestamp() - first.timestamp()).isEqualTo(in.timestamp() - ts);
+            assertThat(Arrays.copyOfRange(sent.get(i), out.headerLength(), sent.get(i).length))
+                    .isEqualTo(Arrays.copyOfRange(original, in.headerLength(), original.length));
+        }
+        // then live, one packet each, no second replay
+        receive(gop, packet(seq, ts + 3000 * 41, NON_IDR, 222));
+        assertThat(sent).hasSize(group.size() + 2);
+        assertThat(view(sent.getLast()).sequenceNumber())
+                .isEqualTo((first.sequenceNumber() + group.size() + 1) & 0xFFFF);
+        assertThat(gop.replays.sum()).isEqualTo(1);
+        assertThat(viewer.replayedPackets()).isEqualTo(group.size() + 1);
+    }
+
+    @Test
+    void withoutACachedGroupTheViewerWaitsForAKeyframe() {
+        RtpGopCache gop = new RtpGopCache(PublisherSession.GOP_CACHE_BYTES);
+        receive(gop, packet(1, 3000, NON_IDR, 100));
+        receive(gop, packet(2, 6000, NON_IDR, 100));
+        assertThat(sent).isEmpty();
+        receive(gop, packet(3, 9000, IDR, 100)); // the keyframe starts the cache and the viewer: one packet
+        assertThat(sent).hasSize(1);
+        receive(gop, packet(4, 12000, NON_IDR, 100));
+        assertThat(sent).hasSize(2);
+        assertThat(gop.replays.sum()).isEqualTo(1);
+    }
+}

@@ -126,7 +126,8 @@ class ServePagesBrowserTest {
 
         viewer = chromium.open(base() + "/watch/" + ROOM);
         viewer.bringToFront();
-        JsonNode stats = waitFor(viewer, "!!window.mpStats && mpStats.framesDecoded >= 60 && mpStats.fps > 0",
+        JsonNode stats = waitFor(viewer, "!!window.mpStats && mpStats.framesDecoded >= 60 && mpStats.fps > 0"
+                        + " && mpStats.bitrateKbps > 0",
                 "window.mpStats", 30_000);
         System.out.println("watch page stats: " + stats + "; publisher sends " + width + "x" + height);
         assertThat(stats.path("width").asInt()).isEqualTo(width);

@@ -223,7 +223,8 @@ public final class PublisherSession extends WebRtcSession {
     RtpGopCache replayCache() {
         WebRtcService s = service();
         RtpGopCache g = gop;
-        return g != null && g.holdsKeyframe() && (s == null || s.lateJoin() == LateJoin.GOP_REPLAY) ? g : null;
+        return g != null && g.holdsKeyframe() && (s == null || s.lateJoin() != LateJoin.KEYFRAME_REQUEST)
+                ? g : null;
     }
 
     /**

@@ -4,7 +4,6 @@ import io.mediaplane.rtp.PacketStatus;
 import io.mediaplane.rtp.RtpPacket;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 
 /**
  * The publisher's video RTP packets since its last keyframe started, as received (opened, before any rewrite), so
@@ -24,6 +23,11 @@ final class RtpGopCache {
     private MemorySegment segment;
     private int[] offsets = new int[64];
     private int[] lengths = new int[64];
+    /** Per packet: the index of its picture in {@link #frameTimestamps}. */
+    private int[] frameOf = new int[64];
+    /** The group's pictures' RTP timestamps, in the order their first packets came. */
+    private int[] frameTimestamps = new int[64];
+    private int frames;
     private int count;
     private int used;
     /** The cache starts with a keyframe's first packet and holds everything after it. */
@@ -48,6 +52,7 @@ final class RtpGopCache {
         if (startsKeyframe && !(valid && p.timestamp() == keyframeTimestamp)) {
             count = 0;
             used = 0;
+            frames = 0;
             keyframeTimestamp = p.timestamp();
             valid = true;
         }
@@ -67,11 +72,32 @@ final class RtpGopCache {
         if (count == offsets.length) {
             offsets = java.util.Arrays.copyOf(offsets, count * 2);
             lengths = java.util.Arrays.copyOf(lengths, count * 2);
+            frameOf = java.util.Arrays.copyOf(frameOf, count * 2);
         }
+        frameOf[count] = frameIndex(p.timestamp());
         offsets[count] = used;
         lengths[count] = length;
         count++;
         used += length;
+    }
+
+    /**
+     * The picture {@code ts} belongs to: a timestamp newer than the last picture's (RFC 3550 serial order) starts a
+     * new one; a reordered packet joins the picture with its timestamp (or the newest older one).
+     */
+    private int frameIndex(int ts) {
+        if (frames == 0 || ts - frameTimestamps[frames - 1] > 0) {
+            if (frames == frameTimestamps.length) {
+                frameTimestamps = java.util.Arrays.copyOf(frameTimestamps, frames * 2);
+            }
+            frameTimestamps[frames] = ts;
+            return frames++;
+        }
+        int i = frames - 1;
+        while (i > 0 && frameTimestamps[i] - ts > 0) {
+            i--;
+        }
+        return i;
     }
 
     private void ensureCapacity(int needed) {
@@ -100,20 +126,40 @@ final class RtpGopCache {
         return valid ? used : 0;
     }
 
+    /** Pictures in the cached group (a keyframe and the frames after it). */
+    int frames() {
+        return valid ? frames : 0;
+    }
+
+    /** Receives one replayed packet and the publisher-clock timestamp it is to be sent with. */
+    @FunctionalInterface
+    interface Sink {
+        void accept(RtpPacket p, int timestamp);
+    }
+
     /**
      * Hands every cached packet, oldest first, to {@code sink} (a view valid during the call); false if empty. A view
      * of its own per call: several fan-out threads may replay to joining viewers at once while the receive thread,
      * the only writer, waits for them.
+     *
+     * <p>With {@code compress}, the pictures' timestamps are moved up to just before the newest one: picture
+     * {@code i} of {@code n} gets the newest picture's timestamp minus {@code n - 1 - i} ticks. A receiver maps RTP
+     * timestamps to playout times from the first picture it gets (RFC 3550 §6.4.1), so a group sent at once with its
+     * original spacing would be played out over its whole length, leaving the viewer that far behind live for good;
+     * compressed, every picture is due at once (the decoder still gets each one as a reference) and the newest is
+     * live. Timestamps stay increasing and continue into the live packets. Without, each packet keeps its own.
      */
-    boolean replay(Consumer<RtpPacket> sink) {
+    boolean replay(boolean compress, Sink sink) {
         if (!valid || count == 0) {
             return false;
         }
         RtpPacket view = new RtpPacket();
         int n = count;
+        int newestFrame = frames - 1;
+        int newest = frameTimestamps[newestFrame];
         for (int i = 0; i < n; i++) {
             if (view.wrap(segment, offsets[i], lengths[i]) == PacketStatus.OK) {
-                sink.accept(view);
+                sink.accept(view, compress ? newest - (newestFrame - frameOf[i]) : view.timestamp());
             }
         }
         replays.increment();

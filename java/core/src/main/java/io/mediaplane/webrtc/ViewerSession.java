@@ -64,6 +64,8 @@ public final class ViewerSession extends WebRtcSession {
     final LongAdder keyframeRequestsReceived = new LongAdder();
     final LongAdder nacksReceived = new LongAdder();
     final LongAdder replayedPackets = new LongAdder();
+    /** The last video timestamp sent (in this viewer's numbering); read by other threads for monitoring only. */
+    private volatile int videoTimestamp;
 
     /** One sent track: what the viewer negotiated, and its numbering. */
     private static final class Track {
@@ -152,29 +154,43 @@ public final class ViewerSession extends WebRtcSession {
             return;
         }
         int overhead = t.srtp().maxOverhead();
-        if (media == from.video() && startFromReplay(from.generation(), media, from.replayCache(), overhead)) {
+        WebRtcService service = from.service();
+        boolean compress = service == null || service.lateJoin() != LateJoin.GOP_REPLAY_SPACED;
+        if (media == from.video()
+                && startFromReplay(from.generation(), media, from.replayCache(), overhead, compress)) {
             return;
         }
-        write(from.generation(), media, p, overhead, t, batch);
+        write(from.generation(), media, p, p.timestamp(), overhead, t, batch);
     }
 
     /**
      * A viewer still waiting for a keyframe of this publication starts from the publisher's cached group of
      * pictures instead ({@link LateJoin#GOP_REPLAY}): every packet since the keyframe, ending with the live packet
-     * being forwarded, goes through the rewrite now (so numbering is continuous and timestamps keep their spacing),
-     * then live packets follow. False (nothing sent) when the viewer already started or there is no cache.
+     * being forwarded, goes through the rewrite now (so numbering is continuous), then live packets follow. With
+     * {@code compress} the pictures' timestamps are moved to just before the live one so the viewer plays live at
+     * once ({@link RtpGopCache#replay}); without, they keep their spacing. False (nothing sent) when the viewer
+     * already started or there is no cache.
      */
-    boolean startFromReplay(int generation, NegotiatedMedia media, RtpGopCache gop, int sealOverhead) {
+    boolean startFromReplay(int generation, NegotiatedMedia media, RtpGopCache gop, int sealOverhead,
+                            boolean compress) {
         if (gop == null || video == null || video.keyframeGeneration == generation
                 || video.media.codec() != media.codec()) {
             return false;
         }
         long before = rtpSent.sum();
-        if (!gop.replay(p -> write(generation, media, p, sealOverhead))) {
+        if (!gop.replay(compress, (p, ts) -> write(generation, media, p, ts, sealOverhead, null, null))) {
             return false;
         }
         replayedPackets.add(rtpSent.sum() - before);
         return true;
+    }
+
+    /**
+     * The RTP timestamp of the newest video packet sent to this viewer, in its own numbering: compared with the
+     * timestamp the viewer is playing out, it tells how far behind live the viewer is.
+     */
+    public int videoTimestamp() {
+        return videoTimestamp;
     }
 
     /** Packets this viewer got from a publisher's cached group of pictures when it joined. */
@@ -184,15 +200,16 @@ public final class ViewerSession extends WebRtcSession {
 
     /** Rewrites {@code p} into this viewer's buffer and hands it to {@link #egress}; video is kept for NACKs. */
     void write(int generation, NegotiatedMedia media, RtpPacket p, int sealOverhead) {
-        write(generation, media, p, sealOverhead, null, null);
+        write(generation, media, p, p.timestamp(), sealOverhead, null, null);
     }
 
     /**
      * Rewrites {@code p} into a slot of {@code batch} and queues it there for {@code t} — or, without a batch, into
-     * this viewer's buffer for {@link #egress}. Video is kept, in the clear, for NACKs.
+     * this viewer's buffer for {@link #egress}. {@code timestamp} is the publisher-clock timestamp to send it with
+     * (its own, or a replayed picture's moved one). Video is kept, in the clear, for NACKs.
      */
-    private void write(int generation, NegotiatedMedia media, RtpPacket p, int sealOverhead, PeerTransport t,
-                       SrtpSendBatch batch) {
+    private void write(int generation, NegotiatedMedia media, RtpPacket p, int timestamp, int sealOverhead,
+                       PeerTransport t, SrtpSendBatch batch) {
         Track track = media.codec().isVideo() ? video : audio;
         if (track == null) {
             return;
@@ -217,8 +234,11 @@ public final class ViewerSession extends WebRtcSession {
             return;
         }
         long at = batch == null ? 0 : batch.nextOffset();
-        int seq = track.rewriter.sequence(generation, p.sequenceNumber(), p.timestamp());
-        int ts = track.rewriter.timestamp(p.timestamp());
+        int seq = track.rewriter.sequence(generation, p.sequenceNumber(), timestamp);
+        int ts = track.rewriter.timestamp(timestamp);
+        if (track == video) {
+            videoTimestamp = ts;
+        }
         int h = RtpHeader.write(target, at, p.marker(), track.media.payloadType(), seq, ts,
                 (int) track.media.localSsrc(), NO_CSRCS);
         MemorySegment.copy(p.segment(), p.payloadOffset(), target, at + h, payloadLength);

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The publisher's cached group of pictures ({@link RtpGopCache}) and a joining viewer's start from it: what is kept
@@ -59,9 +61,13 @@ class GopReplayTest {
 
     /** What the publisher's receive path does with one video packet: cache it, then forward it. */
     private void receive(RtpGopCache gop, RtpPacket p) {
+        receive(gop, p, true);
+    }
+
+    private void receive(RtpGopCache gop, RtpPacket p, boolean compress) {
         gop.onPacket(p, keyframes.startsKeyframe(published.codec(), p.segment(), p.payloadOffset(),
                 p.payloadLength()));
-        if (!viewer.startFromReplay(1, published, gop.holdsKeyframe() ? gop : null, 16)) {
+        if (!viewer.startFromReplay(1, published, gop.holdsKeyframe() ? gop : null, 16, compress)) {
             viewer.write(1, published, p, 16);
         }
     }
@@ -86,7 +92,7 @@ class GopReplayTest {
         assertThat(gop.packets()).isEqualTo(4);
         assertThat(gop.bytes()).isEqualTo(4 * RtpHeader.FIXED_LENGTH + 20 + 8 + 500 + 300);
         List<Integer> seqs = new ArrayList<>();
-        assertThat(gop.replay(p -> seqs.add(p.sequenceNumber()))).isTrue();
+        assertThat(gop.replay(false, (p, ts) -> seqs.add(p.sequenceNumber()))).isTrue();
         assertThat(seqs).containsExactly(10, 11, 12, 13);
 
         // the group grows past 4000 bytes: dropped whole, nothing to replay until the next keyframe
@@ -95,13 +101,14 @@ class GopReplayTest {
         }
         assertThat(gop.holdsKeyframe()).isFalse();
         assertThat(gop.overflows.sum()).isEqualTo(1);
-        assertThat(gop.replay(p -> seqs.add(-1))).isFalse();
+        assertThat(gop.replay(false, (p, ts) -> seqs.add(-1))).isFalse();
         gop.onPacket(packet(20, 30000, IDR, 200), true);
         assertThat(gop.packets()).isEqualTo(1);
     }
 
-    @Test
-    void joiningViewerGetsTheWholeGroupNumberedContinuouslyThenLive() {
+    @ParameterizedTest(name = "compress {0}")
+    @ValueSource(booleans = {false, true})
+    void joiningViewerGetsTheWholeGroupNumberedContinuouslyThenLive(boolean compress) {
         RtpGopCache gop = new RtpGopCache(PublisherSession.GOP_CACHE_BYTES);
         List<RtpPacket> group = new ArrayList<>();
         int seq = 40000;
@@ -124,7 +131,7 @@ class GopReplayTest {
 
         // the viewer connects; the next live packet starts it from the cache
         RtpPacket live = packet(seq++, ts + 3000 * 40, NON_IDR, 333);
-        receive(gop, live);
+        receive(gop, live, compress);
         assertThat(sent).hasSize(group.size() + 1);
         assertThat(viewer.replayedPackets()).isEqualTo(group.size() + 1);
         RtpPacket first = view(sent.getFirst());
@@ -136,13 +143,20 @@ class GopReplayTest {
             assertThat(out.payloadType()).isEqualTo(viewed.payloadType());
             assertThat(out.ssrc() & 0xFFFF_FFFFL).isEqualTo(viewed.localSsrc());
             assertThat(out.sequenceNumber()).isEqualTo((first.sequenceNumber() + i) & 0xFFFF);
-            assertThat(out.timestamp() - first.timestamp()).isEqualTo(in.timestamp() - ts);
+            // 40 pictures before the live one: spaced as sent, or compressed to one tick apart ending just before it
+            int picture = (in.timestamp() - ts) / 3000;
+            assertThat(out.timestamp() - first.timestamp())
+                    .isEqualTo(compress ? picture : in.timestamp() - ts);
             assertThat(Arrays.copyOfRange(sent.get(i), out.headerLength(), sent.get(i).length))
                     .isEqualTo(Arrays.copyOfRange(original, in.headerLength(), original.length));
         }
         // then live, one packet each, no second replay
-        receive(gop, packet(seq, ts + 3000 * 41, NON_IDR, 222));
+        receive(gop, packet(seq, ts + 3000 * 41, NON_IDR, 222), compress);
         assertThat(sent).hasSize(group.size() + 2);
+        // live continues from the live picture's timestamp with the publisher's spacing (RFC 3550 §5.1)
+        int live0 = view(sent.get(group.size())).timestamp();
+        assertThat(view(sent.getLast()).timestamp() - live0).isEqualTo(3000);
+        assertThat(live0 - view(sent.get(group.size() - 1)).timestamp()).isEqualTo(compress ? 1 : 3000);
         assertThat(view(sent.getLast()).sequenceNumber())
                 .isEqualTo((first.sequenceNumber() + group.size() + 1) & 0xFFFF);
         assertThat(gop.replays.sum()).isEqualTo(1);

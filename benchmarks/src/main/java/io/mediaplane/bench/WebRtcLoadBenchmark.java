@@ -118,8 +118,8 @@ public final class WebRtcLoadBenchmark {
                 + "| latency p50 / p99 / max (ms) | SRTP packets/s out (server socket) | delivered & authenticated /s "
                 + "| per server core | SRTP refused | receive-buffer drops: server socket / client sockets "
                 + "| UDP RcvbufErrors / SndbufErrors (whole machine) | client thread sleeps per delivered packet "
-                + "| server thread sleeps per packet sent |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + "| server thread sleeps per packet sent | forwarding thread: on CPU / waiting for a CPU (cores) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int n : points) {
             System.out.println(point(n, seconds));
         }
@@ -155,6 +155,9 @@ public final class WebRtcLoadBenchmark {
             double cores = 0;
             double sentPerSecond = 0;
             double switchesPerSent = 0;
+            long[] sched0 = new long[2];
+            double forwardingCpu = 0;
+            double forwardingWait = 0;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
@@ -166,10 +169,14 @@ public final class WebRtcLoadBenchmark {
                         snmp0 = udpErrors();
                         serverDrops0 = socketDrops(Set.of(serverPort));
                         switches0 = contextSwitches();
+                        sched0 = schedStat("media-port-");
                     } else if (line.equals("MEASURE-END")) {
                         long wall = System.nanoTime() - wall0;
                         cores = (double) (os.getProcessCpuTime() - cpu0) / wall;
                         switches = contextSwitches() - switches0;
+                        long[] sched = schedStat("media-port-");
+                        forwardingCpu = (sched[0] - sched0[0]) / (double) wall;
+                        forwardingWait = (sched[1] - sched0[1]) / (double) wall;
                         sentPerSecond = (server.webrtc().port().socketCounters().datagramsSent() - sent0) * 1e9 / wall;
                         sentPerSecond = Math.max(sentPerSecond, 1e-9);
                         switchesPerSent = switches / (sentPerSecond * wall / 1e9);
@@ -191,9 +198,10 @@ public final class WebRtcLoadBenchmark {
             // RESULT lossPercent p50 p99 max deliveredPerSecond refused clientCores clientSocketDrops
             String[] f = result.split(" ");
             double delivered = Double.parseDouble(f[4]);
-            return String.format("| %s | %d | %s | %.2f | %s | %s | %s / %s / %s | %.0f | %.0f | %.0f | %s | %d / %s | %d / %d | %s | %.3f |",
+            return String.format("| %s | %d | %s | %.2f | %s | %s | %s / %s / %s | %.0f | %.0f | %.0f | %s | %d / %s | %d / %d | %s | %.3f | %.2f / %.2f |",
                     CLIENT_MODE, viewers, load, cores, f[6], f[0], f[1], f[2], f[3], sentPerSecond, delivered,
-                    sentPerSecond / Math.max(cores, 1e-9), f[5], serverDrops, f[7], snmp[0], snmp[1], f[8], switchesPerSent);
+                    sentPerSecond / Math.max(cores, 1e-9), f[5], serverDrops, f[7], snmp[0], snmp[1], f[8], switchesPerSent,
+                    forwardingCpu, forwardingWait);
         }
     }
 
@@ -225,6 +233,29 @@ public final class WebRtcLoadBenchmark {
             }
         }
         return drops;
+    }
+
+    /**
+     * Nanoseconds on a CPU and waiting on a run queue (/proc/self/task/T/schedstat, the scheduler's own accounting)
+     * summed over this JVM's threads whose name starts with {@code prefix}: the server port's receive thread, which
+     * forwards, is "media-port-PORT" (the kernel keeps 15 characters of it).
+     */
+    static long[] schedStat(String prefix) throws java.io.IOException {
+        long[] r = new long[2];
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(t.resolve("comm")).startsWith(prefix)) {
+                        String[] f = Files.readString(t.resolve("schedstat")).trim().split(" ");
+                        r[0] += Long.parseLong(f[0]);
+                        r[1] += Long.parseLong(f[1]);
+                    }
+                } catch (java.io.IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return r;
     }
 
     /** Voluntary context switches (sleeps, i.e. wake-ups to come) of all this JVM's threads, from /proc/self/task. */
@@ -315,8 +346,9 @@ public final class WebRtcLoadBenchmark {
             }
             System.out.printf("%d viewers connected (WHEP + ICE + DTLS) in %.1f s%n", viewers,
                     (System.nanoTime() - setup) / 1e9);
-            if (CLIENT_MODE.equals("polled")) {
-                Poller[] pollers = new Poller[POLLERS];
+            Poller[] pollers = new Poller[CLIENT_MODE.equals("polled") ? POLLERS : 0];
+            List<Thread> pollerThreads = new ArrayList<>();
+            if (pollers.length > 0) {
                 for (int i = 0; i < POLLERS; i++) {
                     pollers[i] = new Poller();
                 }
@@ -325,7 +357,7 @@ public final class WebRtcLoadBenchmark {
                     peers.get(i).moveMedia(pollers[i % POLLERS].selector);
                 }
                 for (int i = 0; i < POLLERS; i++) {
-                    Thread.ofPlatform().daemon().name("viewer-poller-" + i).start(pollers[i]);
+                    pollerThreads.add(Thread.ofPlatform().daemon().name("viewer-poller-" + i).start(pollers[i]));
                 }
                 System.out.printf("%d viewers moved their media to polled sockets (%d threads) in %.1f s%n", viewers,
                         POLLERS, (System.nanoTime() - moved) / 1e9);
@@ -366,6 +398,13 @@ public final class WebRtcLoadBenchmark {
             pub.stop = true;
             sender.join();
             consent.interrupt();
+            for (Poller x : pollers) {
+                x.stop = true;
+                x.selector.wakeup();
+            }
+            for (Thread t : pollerThreads) {
+                t.join(); // before the ports close their SRTP contexts under them
+            }
             double loss = 100.0 * (expected - received) / expected;
             System.out.printf("RESULT %.3f %.3f %.3f %.3f %.0f %d %.2f %d %.2f%n", loss, percentile(0.50), percentile(0.99),
                     percentile(1.0), received * 1e9 / wall, refused, clientCores, clientDrops,
@@ -576,6 +615,7 @@ public final class WebRtcLoadBenchmark {
         /** Datagrams read from one socket before the next ready one gets its turn. */
         static final int DRAIN = 32;
         final Selector selector;
+        volatile boolean stop;
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
         private final MemorySegment segment = MemorySegment.ofBuffer(buffer);
 
@@ -586,7 +626,7 @@ public final class WebRtcLoadBenchmark {
         @Override
         public void run() {
             try {
-                while (selector.isOpen()) {
+                while (!stop) {
                     selector.select(this::drain, 250);
                 }
             } catch (java.io.IOException | java.nio.channels.ClosedSelectorException e) {

@@ -65,7 +65,8 @@ import java.util.regex.Pattern;
  *
  * <p>This process runs only the server; for every point it starts a second JVM (the same class, mode
  * {@code clients}) holding the publisher and the viewers, each a {@link MediaPort} of its own with our DTLS client
- * role. Viewers open every packet with their own SRTP context (the transport refuses and counts what fails
+ * role ({@code -Dload.clients=ports}), or, by default ({@code polled}), with their media moved after the handshake
+ * to sockets of their own that a few {@link Poller} threads serve. Viewers open every packet with their own SRTP context (the transport refuses and counts what fails
  * authentication) and count it. The server's CPU is this process's CPU time over the measurement window (nothing
  * else runs here but the server and the pipe from the clients), so GC, Jetty and the DTLS threads are included.
  *
@@ -169,12 +170,12 @@ public final class WebRtcLoadBenchmark {
                         snmp0 = udpErrors();
                         serverDrops0 = socketDrops(Set.of(serverPort));
                         switches0 = contextSwitches();
-                        sched0 = schedStat("media-port-");
+                        sched0 = forwardingSchedStat();
                     } else if (line.equals("MEASURE-END")) {
                         long wall = System.nanoTime() - wall0;
                         cores = (double) (os.getProcessCpuTime() - cpu0) / wall;
                         switches = contextSwitches() - switches0;
-                        long[] sched = schedStat("media-port-");
+                        long[] sched = forwardingSchedStat();
                         forwardingCpu = (sched[0] - sched0[0]) / (double) wall;
                         forwardingWait = (sched[1] - sched0[1]) / (double) wall;
                         sentPerSecond = (server.webrtc().port().socketCounters().datagramsSent() - sent0) * 1e9 / wall;
@@ -233,6 +234,13 @@ public final class WebRtcLoadBenchmark {
             }
         }
         return drops;
+    }
+
+    /** {@link #schedStat} of the forwarding threads: the port's receive thread and the fan-out's helpers, if any. */
+    static long[] forwardingSchedStat() throws java.io.IOException {
+        long[] a = schedStat("media-port-");
+        long[] b = schedStat("fan-out-");
+        return new long[] {a[0] + b[0], a[1] + b[1]};
     }
 
     /**

@@ -66,8 +66,8 @@ import java.util.regex.Pattern;
  * <p>This process runs only the server; for every point it starts a second JVM (the same class, mode
  * {@code clients}) holding the publisher and the viewers, each a {@link MediaPort} of its own with our DTLS client
  * role ({@code -Dload.clients=ports}), or, by default ({@code polled}), with their media moved after the handshake
- * to sockets of their own that a few {@link Poller} threads serve. Viewers open every packet with their own SRTP context (the transport refuses and counts what fails
- * authentication) and count it. The server's CPU is this process's CPU time over the measurement window (nothing
+ * to sockets of their own that a few {@link Poller} threads serve. Viewers open every packet with their own SRTP
+ * context (what fails authentication is refused and counted) and count it. The server's CPU is this process's CPU time over the measurement window (nothing
  * else runs here but the server and the pipe from the clients), so GC, Jetty and the DTLS threads are included.
  *
  * <p>Each forwarded packet carries, in its last 16 payload bytes, the publisher's packet index and its

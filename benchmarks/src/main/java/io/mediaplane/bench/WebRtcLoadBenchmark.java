@@ -2,6 +2,7 @@ package io.mediaplane.bench;
 
 import io.mediaplane.buffer.PacketPool;
 import io.mediaplane.codec.H264Packetizer;
+import io.mediaplane.crypto.SrtpContext;
 import io.mediaplane.net.DtlsCertificate;
 import io.mediaplane.net.DtlsFingerprint;
 import io.mediaplane.net.DtlsRole;
@@ -30,7 +31,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.DatagramPacket;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,8 +65,9 @@ import java.util.regex.Pattern;
  *
  * <p>This process runs only the server; for every point it starts a second JVM (the same class, mode
  * {@code clients}) holding the publisher and the viewers, each a {@link MediaPort} of its own with our DTLS client
- * role. Viewers open every packet with their own SRTP context (the transport refuses and counts what fails
- * authentication) and count it. The server's CPU is this process's CPU time over the measurement window (nothing
+ * role ({@code -Dload.clients=ports}), or, by default ({@code polled}), with their media moved after the handshake
+ * to sockets of their own that a few {@link Poller} threads serve. Viewers open every packet with their own SRTP
+ * context (what fails authentication is refused and counted) and count it. The server's CPU is this process's CPU time over the measurement window (nothing
  * else runs here but the server and the pipe from the clients), so GC, Jetty and the DTLS threads are included.
  *
  * <p>Each forwarded packet carries, in its last 16 payload bytes, the publisher's packet index and its
@@ -78,10 +88,21 @@ public final class WebRtcLoadBenchmark {
     static final int SERVER_BUFFER = Integer.getInteger("load.serverBuffer", 0);
     /** SO_RCVBUF of each client port, bytes (0: the port's default). */
     static final int CLIENT_BUFFER = Integer.getInteger("load.clientBuffer", 0);
+    /**
+     * How the viewers receive: {@code ports} — each viewer's {@link MediaPort} receives its media on its own thread
+     * (one thread wake-up per packet); {@code polled} — after the handshake each viewer moves its media to a
+     * non-blocking socket of its own, and {@link #POLLERS} threads serve all of them through {@link Selector}s.
+     */
+    static final String CLIENT_MODE = System.getProperty("load.clients", "polled");
+    /** Threads serving the viewers' sockets in {@code polled} mode. */
+    static final int POLLERS = Integer.getInteger("load.pollers", 1);
 
     private WebRtcLoadBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        if (!CLIENT_MODE.equals("ports") && !CLIENT_MODE.equals("polled")) {
+            throw new IllegalArgumentException("-Dload.clients=ports|polled, not " + CLIENT_MODE);
+        }
         if (args.length > 0 && args[0].equals("clients")) {
             try {
                 Clients.run(URI.create(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -94,11 +115,12 @@ public final class WebRtcLoadBenchmark {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int[] points = args.length > 1 ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray()
                 : new int[] {10, 50, 100, 250, 500};
-        System.out.println("| viewers | load avg (1 min) at start | server CPU (cores) | client JVM CPU (cores) | loss % "
+        System.out.println("| clients | viewers | load avg (1 min) at start | server CPU (cores) | client JVM CPU (cores) | loss % "
                 + "| latency p50 / p99 / max (ms) | SRTP packets/s out (server socket) | delivered & authenticated /s "
                 + "| per server core | SRTP refused | receive-buffer drops: server socket / client sockets "
-                + "| UDP RcvbufErrors / SndbufErrors (whole machine) | client thread sleeps per delivered packet |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + "| UDP RcvbufErrors / SndbufErrors (whole machine) | client thread sleeps per delivered packet "
+                + "| server thread sleeps per packet sent | forwarding thread: on CPU / waiting for a CPU (cores) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int n : points) {
             System.out.println(point(n, seconds));
         }
@@ -114,6 +136,7 @@ public final class WebRtcLoadBenchmark {
             String java = ProcessHandle.current().info().command().orElse("java");
             Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xss512k",
                     "-Dload.clientBuffer=" + CLIENT_BUFFER,
+                    "-Dload.clients=" + CLIENT_MODE, "-Dload.pollers=" + POLLERS,
                     "-cp", System.getProperty("java.class.path"), WebRtcLoadBenchmark.class.getName(), "clients",
                     server.baseUri().toString(), Integer.toString(viewers), Integer.toString(seconds))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -125,11 +148,17 @@ public final class WebRtcLoadBenchmark {
             long[] snmp = new long[2];
             long serverDrops0 = 0;
             long serverDrops = 0;
+            long switches0 = 0;
+            long switches = 0;
             int serverPort = server.webrtc().port().localAddress().getPort();
             String load = "";
             String result = null;
             double cores = 0;
             double sentPerSecond = 0;
+            double switchesPerSent = 0;
+            long[] sched0 = new long[2];
+            double forwardingCpu = 0;
+            double forwardingWait = 0;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
@@ -140,10 +169,18 @@ public final class WebRtcLoadBenchmark {
                         sent0 = server.webrtc().port().socketCounters().datagramsSent();
                         snmp0 = udpErrors();
                         serverDrops0 = socketDrops(Set.of(serverPort));
+                        switches0 = contextSwitches();
+                        sched0 = forwardingSchedStat();
                     } else if (line.equals("MEASURE-END")) {
                         long wall = System.nanoTime() - wall0;
                         cores = (double) (os.getProcessCpuTime() - cpu0) / wall;
+                        switches = contextSwitches() - switches0;
+                        long[] sched = forwardingSchedStat();
+                        forwardingCpu = (sched[0] - sched0[0]) / (double) wall;
+                        forwardingWait = (sched[1] - sched0[1]) / (double) wall;
                         sentPerSecond = (server.webrtc().port().socketCounters().datagramsSent() - sent0) * 1e9 / wall;
+                        sentPerSecond = Math.max(sentPerSecond, 1e-9);
+                        switchesPerSent = switches / (sentPerSecond * wall / 1e9);
                     } else if (line.equals("DRAINED")) {
                         long[] now = udpErrors();
                         snmp = new long[] {now[0] - snmp0[0], now[1] - snmp0[1]};
@@ -157,14 +194,15 @@ public final class WebRtcLoadBenchmark {
             }
             p.waitFor(60, TimeUnit.SECONDS);
             if (result == null) {
-                return "| " + viewers + " | " + load + " | failed: the clients reported no result (exit " + p.exitValue() + ") |";
+                return "| " + CLIENT_MODE + " | " + viewers + " | " + load + " | failed: the clients reported no result (exit " + p.exitValue() + ") |";
             }
             // RESULT lossPercent p50 p99 max deliveredPerSecond refused clientCores clientSocketDrops
             String[] f = result.split(" ");
             double delivered = Double.parseDouble(f[4]);
-            return String.format("| %d | %s | %.2f | %s | %s | %s / %s / %s | %.0f | %.0f | %.0f | %s | %d / %s | %d / %d | %s |",
-                    viewers, load, cores, f[6], f[0], f[1], f[2], f[3], sentPerSecond, delivered,
-                    sentPerSecond / Math.max(cores, 1e-9), f[5], serverDrops, f[7], snmp[0], snmp[1], f[8]);
+            return String.format("| %s | %d | %s | %.2f | %s | %s | %s / %s / %s | %.0f | %.0f | %.0f | %s | %d / %s | %d / %d | %s | %.3f | %.2f / %.2f |",
+                    CLIENT_MODE, viewers, load, cores, f[6], f[0], f[1], f[2], f[3], sentPerSecond, delivered,
+                    sentPerSecond / Math.max(cores, 1e-9), f[5], serverDrops, f[7], snmp[0], snmp[1], f[8], switchesPerSent,
+                    forwardingCpu, forwardingWait);
         }
     }
 
@@ -196,6 +234,36 @@ public final class WebRtcLoadBenchmark {
             }
         }
         return drops;
+    }
+
+    /** {@link #schedStat} of the forwarding threads: the port's receive thread and the fan-out's helpers, if any. */
+    static long[] forwardingSchedStat() throws java.io.IOException {
+        long[] a = schedStat("media-port-");
+        long[] b = schedStat("fan-out-");
+        return new long[] {a[0] + b[0], a[1] + b[1]};
+    }
+
+    /**
+     * Nanoseconds on a CPU and waiting on a run queue (/proc/self/task/T/schedstat, the scheduler's own accounting)
+     * summed over this JVM's threads whose name starts with {@code prefix}: the server port's receive thread, which
+     * forwards, is "media-port-PORT" (the kernel keeps 15 characters of it).
+     */
+    static long[] schedStat(String prefix) throws java.io.IOException {
+        long[] r = new long[2];
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(t.resolve("comm")).startsWith(prefix)) {
+                        String[] f = Files.readString(t.resolve("schedstat")).trim().split(" ");
+                        r[0] += Long.parseLong(f[0]);
+                        r[1] += Long.parseLong(f[1]);
+                    }
+                } catch (java.io.IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return r;
     }
 
     /** Voluntary context switches (sleeps, i.e. wake-ups to come) of all this JVM's threads, from /proc/self/task. */
@@ -233,6 +301,26 @@ public final class WebRtcLoadBenchmark {
         static volatile long windowFirst = Long.MAX_VALUE;
         static volatile long windowEnd = Long.MAX_VALUE;
         static final LongAdder IN_WINDOW = new LongAdder();
+        /** SRTP/SRTCP packets the polled viewers refused (failed authentication or replayed). */
+        static final LongAdder REFUSED = new LongAdder();
+
+        /** Counts one authenticated, opened media packet for the window and the latency histogram. */
+        static void delivered(MemorySegment p, long o, int l, long now) {
+            if (l < 12 + TRAILER) {
+                return;
+            }
+            long index = p.get(Publisher.BE_LONG, o + l - TRAILER);
+            long sent = p.get(Publisher.BE_LONG, o + l - 8);
+            if (index >= windowFirst && index < windowEnd) {
+                IN_WINDOW.increment();
+                long b = (now - sent) / BUCKET_NANOS;
+                if (b < BUCKETS) {
+                    LATENCY.incrementAndGet((int) b);
+                } else {
+                    LATE.increment();
+                }
+            }
+        }
 
         static void run(URI base, int viewers, int seconds) throws Exception {
             Peer publisher = Peer.connect(base.resolve("/whip/load"), publishOffer());
@@ -266,6 +354,22 @@ public final class WebRtcLoadBenchmark {
             }
             System.out.printf("%d viewers connected (WHEP + ICE + DTLS) in %.1f s%n", viewers,
                     (System.nanoTime() - setup) / 1e9);
+            Poller[] pollers = new Poller[CLIENT_MODE.equals("polled") ? POLLERS : 0];
+            List<Thread> pollerThreads = new ArrayList<>();
+            if (pollers.length > 0) {
+                for (int i = 0; i < POLLERS; i++) {
+                    pollers[i] = new Poller();
+                }
+                long moved = System.nanoTime();
+                for (int i = 0; i < peers.size(); i++) {
+                    peers.get(i).moveMedia(pollers[i % POLLERS].selector);
+                }
+                for (int i = 0; i < POLLERS; i++) {
+                    pollerThreads.add(Thread.ofPlatform().daemon().name("viewer-poller-" + i).start(pollers[i]));
+                }
+                System.out.printf("%d viewers moved their media to polled sockets (%d threads) in %.1f s%n", viewers,
+                        POLLERS, (System.nanoTime() - moved) / 1e9);
+            }
             // media starts once every viewer is up (it begins with an IDR, so nobody waits for a keyframe): the
             // handshakes are measured apart from the forwarding, which would otherwise crowd them out on 2 vCPUs
             Thread sender = Thread.ofPlatform().daemon().name("publisher").start(pub);
@@ -273,6 +377,9 @@ public final class WebRtcLoadBenchmark {
             java.util.Set<Integer> ports = new java.util.HashSet<>();
             for (Peer p : peers) {
                 ports.add(p.port.localAddress().getPort());
+                if (p.media != null) {
+                    ports.add(((InetSocketAddress) p.media.getLocalAddress()).getPort());
+                }
             }
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long drops0 = socketDrops(ports);
@@ -292,13 +399,20 @@ public final class WebRtcLoadBenchmark {
             System.out.println("DRAINED");
             long expected = (windowEnd - windowFirst) * viewers;
             long received = IN_WINDOW.sum();
-            long refused = 0;
+            long refused = REFUSED.sum();
             for (Peer p : peers) {
                 refused += p.port.counters().get(PortEvent.SRTP_REFUSED);
             }
             pub.stop = true;
             sender.join();
             consent.interrupt();
+            for (Poller x : pollers) {
+                x.stop = true;
+                x.selector.wakeup();
+            }
+            for (Thread t : pollerThreads) {
+                t.join(); // before the ports close their SRTP contexts under them
+            }
             double loss = 100.0 * (expected - received) / expected;
             System.out.printf("RESULT %.3f %.3f %.3f %.3f %.0f %d %.2f %d %.2f%n", loss, percentile(0.50), percentile(0.99),
                     percentile(1.0), received * 1e9 / wall, refused, clientCores, clientDrops,
@@ -354,6 +468,9 @@ public final class WebRtcLoadBenchmark {
         PeerTransport transport;
         IceCredentials remote;
         PeerAddress server;
+        /** Polled mode: the viewer's media socket after {@link #moveMedia}, connected to the server's port. */
+        volatile DatagramChannel media;
+        private SrtpContext srtp;
 
         private Peer(MediaPort port, IceCredentials local) {
             this.port = port;
@@ -422,31 +539,126 @@ public final class WebRtcLoadBenchmark {
             StunWriter w = new StunWriter().start(out, 0, Stun.BINDING_REQUEST, tx, 0)
                     .username(remote.ufrag() + ":" + local.ufrag()).iceControlling(tx[0] * 31L + tx[1]).useCandidate()
                     .priority(0x6E7F1EFFL).messageIntegrity(remote.pwd().getBytes(StandardCharsets.UTF_8)).fingerprint();
-            port.send(server, MemorySegment.ofArray(out), 0, w.length());
+            DatagramChannel m = media;
+            if (m == null) {
+                port.send(server, MemorySegment.ofArray(out), 0, w.length());
+            } else {
+                try {
+                    m.write(ByteBuffer.wrap(out, 0, w.length())); // never blocks long: a full buffer drops it
+                } catch (java.io.IOException e) {
+                    // lost like any datagram; the next consent request (5 s) repeats it
+                }
+            }
+        }
+
+        /**
+         * Moves this viewer's media to a socket of its own (its own 5-tuple) that a {@link Poller} serves: a signed
+         * binding request with USE-CANDIDATE from the new socket nominates it (RFC 8445 §7.3.1.5: the lite server
+         * takes the controlling peer's latest nomination and sends there), repeated until its success response
+         * arrives. The DTLS session and its SRTP keys stay those of the handshake; this socket opens every packet
+         * with the transport's receive context, which nothing else uses from now on (the port's own socket gets
+         * no more media). The port stays open: closing it would send the server a close_notify.
+         */
+        void moveMedia(Selector selector) throws java.io.IOException {
+            DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, CLIENT_BUFFER > 0 ? CLIENT_BUFFER : MediaPortOptions.RECEIVE_BUFFER);
+            ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ch.connect(server.toSocketAddress());
+            srtp = transport.srtp();
+            media = ch;
+            ch.socket().setSoTimeout(250);
+            byte[] in = new byte[2048];
+            DatagramPacket d = new DatagramPacket(in, in.length);
+            boolean answered = false;
+            for (int i = 0; i < 120 && !answered; i++) {
+                sendBindingRequest();
+                try {
+                    while (!answered) {
+                        ch.socket().receive(d);
+                        answered = d.getLength() >= Stun.HEADER_LENGTH
+                                && ((in[0] & 0xFF) << 8 | (in[1] & 0xFF)) == Stun.BINDING_SUCCESS;
+                    }
+                } catch (SocketTimeoutException e) {
+                    // repeat the check (RFC 8445 §14.3)
+                }
+            }
+            if (!answered) {
+                throw new IllegalStateException("the server did not answer the nomination of " + ch.getLocalAddress());
+            }
+            ch.configureBlocking(false);
+            ch.register(selector, SelectionKey.OP_READ, this);
+        }
+
+        /** Polled mode: one datagram from the server (RFC 7983 demux): SRTP/SRTCP opened, STUN answers skipped. */
+        void onDatagram(MemorySegment s, int length, long now) {
+            int b0 = s.get(ValueLayout.JAVA_BYTE, 0) & 0xFF;
+            if (b0 < 128 || b0 > 191 || length < 12) {
+                return; // STUN (0..3) answering our consent requests; no DTLS after the handshake
+            }
+            int pt = s.get(ValueLayout.JAVA_BYTE, 1) & 0x7F;
+            boolean rtcp = pt >= 64 && pt <= 95; // RFC 5761 §4: RTCP packet types 192..223
+            int r = rtcp ? srtp.openRtcp(s, 0, length) : srtp.openRtp(s, 0, length);
+            if (r < 0) {
+                Clients.REFUSED.increment();
+            } else if (!rtcp) {
+                Clients.delivered(s, 0, r, now);
+            }
         }
 
         @Override
         public void onRtp(PeerTransport t, MemorySegment p, long o, int l) {
             // already opened and authenticated by the transport's SRTP context
-            long now = System.nanoTime();
-            if (l < 12 + TRAILER) {
-                return;
-            }
-            long index = p.get(Publisher.BE_LONG, o + l - TRAILER);
-            long sent = p.get(Publisher.BE_LONG, o + l - 8);
-            if (index >= Clients.windowFirst && index < Clients.windowEnd) {
-                Clients.IN_WINDOW.increment();
-                long b = (now - sent) / BUCKET_NANOS;
-                if (b < BUCKETS) {
-                    Clients.LATENCY.incrementAndGet((int) b);
-                } else {
-                    Clients.LATE.increment();
-                }
-            }
+            Clients.delivered(p, o, l, System.nanoTime());
         }
 
         @Override
         public void onRtcp(PeerTransport t, MemorySegment p, long o, int l) {}
+    }
+
+    /**
+     * Serves many viewers' media sockets from one thread: waits on a {@link Selector} (epoll) and drains each ready
+     * socket, so a burst of the fan-out costs one wake-up, not one per viewer per packet.
+     */
+    static final class Poller implements Runnable {
+        /** Datagrams read from one socket before the next ready one gets its turn. */
+        static final int DRAIN = 32;
+        final Selector selector;
+        volatile boolean stop;
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
+        private final MemorySegment segment = MemorySegment.ofBuffer(buffer);
+
+        Poller() throws java.io.IOException {
+            selector = Selector.open();
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!stop) {
+                    selector.select(this::drain, 250);
+                }
+            } catch (java.io.IOException | java.nio.channels.ClosedSelectorException e) {
+                // the JVM is ending
+            }
+        }
+
+        private void drain(SelectionKey key) {
+            Peer peer = (Peer) key.attachment();
+            DatagramChannel ch = peer.media;
+            for (int i = 0; i < DRAIN; i++) {
+                buffer.clear();
+                int n;
+                try {
+                    n = ch.read(buffer);
+                } catch (java.io.IOException e) {
+                    return; // e.g. ICMP port unreachable surfacing on the connected socket: nothing to read
+                }
+                if (n <= 0) {
+                    return;
+                }
+                peer.onDatagram(segment, n, System.nanoTime());
+            }
+        }
     }
 
     /**

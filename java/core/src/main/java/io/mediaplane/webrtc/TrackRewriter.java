@@ -59,4 +59,9 @@ final class TrackRewriter {
     int lastSequence() {
         return lastSeq;
     }
+
+    /** The newest timestamp handed out (only forward moves count). */
+    int lastTimestamp() {
+        return lastTs;
+    }
 }

@@ -64,8 +64,6 @@ public final class ViewerSession extends WebRtcSession {
     final LongAdder keyframeRequestsReceived = new LongAdder();
     final LongAdder nacksReceived = new LongAdder();
     final LongAdder replayedPackets = new LongAdder();
-    /** The last video timestamp sent (in this viewer's numbering); read by other threads for monitoring only. */
-    private volatile int videoTimestamp;
 
     /** One sent track: what the viewer negotiated, and its numbering. */
     private static final class Track {
@@ -190,7 +188,7 @@ public final class ViewerSession extends WebRtcSession {
      * timestamp the viewer is playing out, it tells how far behind live the viewer is.
      */
     public int videoTimestamp() {
-        return videoTimestamp;
+        return video == null ? 0 : video.rewriter.lastTimestamp(); // a racy read of an int: monitoring only
     }
 
     /** Packets this viewer got from a publisher's cached group of pictures when it joined. */
@@ -236,9 +234,6 @@ public final class ViewerSession extends WebRtcSession {
         long at = batch == null ? 0 : batch.nextOffset();
         int seq = track.rewriter.sequence(generation, p.sequenceNumber(), timestamp);
         int ts = track.rewriter.timestamp(timestamp);
-        if (track == video) {
-            videoTimestamp = ts;
-        }
         int h = RtpHeader.write(target, at, p.marker(), track.media.payloadType(), seq, ts,
                 (int) track.media.localSsrc(), NO_CSRCS);
         MemorySegment.copy(p.segment(), p.payloadOffset(), target, at + h, payloadLength);

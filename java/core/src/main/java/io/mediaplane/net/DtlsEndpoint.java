@@ -85,6 +85,7 @@ final class DtlsEndpoint {
     private volatile String refusalDetail;
     private volatile boolean peerClosed;
     private volatile boolean handshakeDone;
+    private volatile int receivesAfterClose; // written by the DTLS thread only
 
     DtlsEndpoint(PeerTransport owner, java.util.function.Supplier<DtlsCertificate> certificate,
             Duration handshakeTimeout) {
@@ -142,9 +143,9 @@ final class DtlsEndpoint {
         }
     }
 
-    boolean threadAlive() {
-        Thread t = thread;
-        return t != null && t.isAlive();
+    /** Receives the DTLS thread made after {@link #close} (one when it stops at once). */
+    int receivesAfterClose() {
+        return receivesAfterClose;
     }
 
     private void run() {
@@ -167,8 +168,14 @@ final class DtlsEndpoint {
             handshakeDone = true;
             // after the handshake: only alerts matter (no data channels); the queue's CLOSE wakes us on close
             byte[] buf = new byte[RECEIVE_LIMIT];
-            while (!closing && !peerClosed) {
-                dtls.receive(buf, 0, buf.length, 1000);
+            try {
+                while (!closing && !peerClosed) {
+                    dtls.receive(buf, 0, buf.length, 1000);
+                }
+            } catch (InterruptedIOException e) {
+                if (!closing) {
+                    throw e;
+                }
             }
             if (peerClosed) {
                 owner.onDtlsEnded(TransportEndReason.PEER_CLOSED, "close_notify from the peer");
@@ -446,8 +453,12 @@ final class DtlsEndpoint {
             }
             if (d == CLOSE) {
                 inbound.offer(CLOSE); // keep waking later receives too
-                if (handshakeDone && sendCloseNotify && !peerClosed) {
-                    return -1; // let the loop above exit and send close_notify
+                receivesAfterClose++;
+                if (handshakeDone) {
+                    // bctls passes an InterruptedIOException up without failing the connection, so close() can
+                    // still send close_notify. Returning -1 instead made its record layer call us again at once
+                    // until the loop's whole wait had passed: up to a second of spinning per closed transport.
+                    throw new InterruptedIOException("transport closing");
                 }
                 throw new IOException("transport closed");
             }

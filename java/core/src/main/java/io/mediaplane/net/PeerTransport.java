@@ -432,6 +432,11 @@ public final class PeerTransport implements AutoCloseable {
         }
     }
 
+    /** See {@link DtlsEndpoint#receivesAfterClose()}. */
+    int dtlsReceivesAfterClose() {
+        return dtls.receivesAfterClose();
+    }
+
     private void changeState(TransportState s) {
         state = s;
         try {

@@ -48,6 +48,7 @@ final class FanOut implements AutoCloseable {
     private NegotiatedMedia media;
     private RtpPacket packet;
     private ViewerSession[] viewers;
+    private long now;
     private int slices;
     private volatile boolean closed;
 
@@ -71,11 +72,11 @@ final class FanOut implements AutoCloseable {
     }
 
     /** Every viewer's copy of {@code p} written, sealed and handed to the kernel when this returns. */
-    void forward(PublisherSession from, NegotiatedMedia media, RtpPacket p, ViewerSession[] viewers) {
+    void forward(PublisherSession from, NegotiatedMedia media, RtpPacket p, ViewerSession[] viewers, long now) {
         int n = viewers.length;
         int s = closed || !helpersAlive() ? 1 : Math.min(helpers.length + 1, n / splitAt);
         if (s <= 1) {
-            forward(own, from, media, p, viewers, 0, n);
+            forward(own, from, media, p, viewers, 0, n, now);
             return;
         }
         split.increment();
@@ -83,13 +84,14 @@ final class FanOut implements AutoCloseable {
         this.media = media;
         this.packet = p;
         this.viewers = viewers;
+        this.now = now;
         this.slices = s;
         caller = Thread.currentThread();
         remaining.set(s - 1);
         for (int i = 0; i < s - 1; i++) {
             helpers[i].start();
         }
-        forward(own, from, media, p, viewers, 0, n / s);
+        forward(own, from, media, p, viewers, 0, n / s, now);
         int spins = 0;
         while (remaining.get() > 0) {
             if (spins++ < 2_000) {
@@ -103,10 +105,10 @@ final class FanOut implements AutoCloseable {
     }
 
     private static void forward(SrtpSendBatch batch, PublisherSession from, NegotiatedMedia media, RtpPacket p,
-                                ViewerSession[] viewers, int start, int end) {
+                                ViewerSession[] viewers, int start, int end, long now) {
         try {
             for (int i = start; i < end; i++) {
-                viewers[i].forward(from, media, p, batch);
+                viewers[i].forward(from, media, p, batch, now);
             }
         } finally {
             batch.flush(); // what was queued goes out even if a viewer's forwarding threw
@@ -185,7 +187,7 @@ final class FanOut implements AutoCloseable {
                 try {
                     ViewerSession[] v = viewers;
                     int n = v.length;
-                    forward(batch, from, media, packet, v, n * slice / slices, n * (slice + 1) / slices);
+                    forward(batch, from, media, packet, v, n * slice / slices, n * (slice + 1) / slices, now);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "fan-out slice failed", e);
                 } finally {

@@ -119,13 +119,14 @@ public final class PublisherSession extends WebRtcSession {
 
     @Override
     public void onRtp(PeerTransport t, MemorySegment s, long offset, int length) {
+        long now = System.nanoTime();
         rtpReceived.increment();
         if (packet.wrap(s, offset, length) != PacketStatus.OK) {
             rtpDropped.increment();
             return;
         }
         if (transportFeedback != null) {
-            onTransportSequence(); // every packet counts, bandwidth probes included (RFC 4588 RTX or padding)
+            onTransportSequence(now); // every packet counts, bandwidth probes included (RFC 4588 RTX or padding)
         }
         int pt = packet.payloadType();
         NegotiatedMedia media;
@@ -154,7 +155,7 @@ public final class PublisherSession extends WebRtcSession {
                 }
             }
             gop.onPacket(packet, keyframeStart); // before the viewers: a replay ends with this packet
-            onVideoPacket(packet.ssrc(), packet.sequenceNumber(), packet.timestamp());
+            onVideoPacket(packet.ssrc(), packet.sequenceNumber(), packet.timestamp(), now);
         }
         ViewerSession[] viewers = room().viewerArray();
         if (viewers.length > 0) {
@@ -163,7 +164,7 @@ public final class PublisherSession extends WebRtcSession {
                 f = new FanOut(t.port(), 1); // a session made without a service (tests): no helper threads
                 fanOut = f;
             }
-            f.forward(this, media, packet, viewers);
+            f.forward(this, media, packet, viewers, now);
         }
         rtpForwarded.increment();
         if (feed != null) {
@@ -171,8 +172,7 @@ public final class PublisherSession extends WebRtcSession {
         }
     }
 
-    private void onVideoPacket(int ssrc, int seq, int ts) {
-        long now = System.nanoTime();
+    private void onVideoPacket(int ssrc, int seq, int ts, long now) {
         if (videoStats == null || videoStats.ssrc() != ssrc) {
             videoStats = new ReceiverStatistics(ssrc, video.clockRate());
             if (nacks != null) {
@@ -232,12 +232,11 @@ public final class PublisherSession extends WebRtcSession {
      * extensions-01 §2) and sends feedback (§3.1) every {@link #TRANSPORT_FEEDBACK_INTERVAL_NANOS}, after an empty
      * receiver report so the compound is valid without reduced-size RTCP (RFC 3550 §6.1).
      */
-    private void onTransportSequence() {
+    private void onTransportSequence(long now) {
         long ref = packet.findExtension(transportCcId);
         if (ref == RtpExtensions.NOT_FOUND || RtpExtensions.length(ref) != 2) {
             return;
         }
-        long now = System.nanoTime();
         transportFeedback.onPacket(Bytes.u16(packet.segment(), RtpExtensions.offset(ref)), now / 1000);
         if (now - lastTransportFeedback < TRANSPORT_FEEDBACK_INTERVAL_NANOS) {
             return;

@@ -146,7 +146,7 @@ class FanOutTest {
         try (FanOut fanOut = new FanOut(server, threads, 2)) {
             ViewerSession[] all = room.viewerArray();
             for (int seq = 0; seq < packets; seq++) {
-                fanOut.forward(publisher, published, packet(1000 + seq, seq == 0), all);
+                fanOut.forward(publisher, published, packet(1000 + seq, seq == 0), all, System.nanoTime());
                 if (seq % 10 == 0) {
                     Thread.sleep(2); // the viewers' ports drain; this is about order and keys, not buffers
                 }

@@ -67,7 +67,8 @@ class GopReplayTest {
     private void receive(RtpGopCache gop, RtpPacket p, boolean compress) {
         gop.onPacket(p, keyframes.startsKeyframe(published.codec(), p.segment(), p.payloadOffset(),
                 p.payloadLength()));
-        if (!viewer.startFromReplay(1, published, gop.holdsKeyframe() ? gop : null, 16, compress)) {
+        if (!viewer.startFromReplay(1, published, gop.holdsKeyframe() ? gop : null, 16, compress,
+                System.nanoTime())) {
             viewer.write(1, published, p, 16);
         }
     }

@@ -21,6 +21,10 @@ import java.util.function.IntConsumer;
  * stored packet is sent again unchanged (RFC 4588 §1 discusses why that confuses loss statistics; it is what
  * peers without RTX accept).
  *
+ * <p>A sender that keeps its packets elsewhere anyway (a forwarder holds each publisher packet once for all its
+ * viewers) stores a {@linkplain #storeReference reference} instead of a copy, and the history asks its
+ * {@link Regenerator} to write the packet again when a NACK asks for it.
+ *
  * <p>A packet is resent at most once per round trip ({@link #rttNanos}): a second NACK within one RTT is for a
  * copy already on its way. Memory is bounded by the pool: the history holds at most {@code maxPackets} buffers,
  * and every retransmission takes one more until the sink releases it. Not thread-safe; allocation-free.
@@ -37,6 +41,9 @@ public final class RetransmissionHistory implements AutoCloseable {
     private final long maxAgeNanos;
     private final PacketBuffer[] packets;
     private final long[] slotSeq;
+    /** Per slot: what {@link #regenerator} rebuilds the packet from, or {@link #NONE} when the slot holds a copy. */
+    private final long[] references;
+    private Regenerator regenerator;
     private final long[] storedAt;
     private final long[] resentAt;
     private final SequenceUnwrapper unwrapper = new SequenceUnwrapper();
@@ -83,6 +90,8 @@ public final class RetransmissionHistory implements AutoCloseable {
         this.maxAgeNanos = maxAgeNanos;
         this.packets = new PacketBuffer[size];
         this.slotSeq = new long[size];
+        this.references = new long[size];
+        java.util.Arrays.fill(references, NONE);
         this.storedAt = new long[size];
         this.resentAt = new long[size];
     }
@@ -101,6 +110,50 @@ public final class RetransmissionHistory implements AutoCloseable {
         rtxSsrc = ssrc;
         rtxSequence = initialSequence & 0xFFFF;
         return this;
+    }
+
+    /** Writes a packet stored by {@link #storeReference} again, exactly as it was sent (in the clear). */
+    @FunctionalInterface
+    public interface Regenerator {
+        /**
+         * @param reference      what {@link #storeReference} was given
+         * @param sequenceNumber the packet's sequence number
+         * @return the packet's length written at {@code [offset, offset + capacity)} of {@code dst}, or -1 when its
+         *         source no longer holds it (it is then not resent)
+         */
+        int write(long reference, int sequenceNumber, MemorySegment dst, long offset, int capacity);
+    }
+
+    /** Where packets stored by reference come from; needed before the first {@link #storeReference}. */
+    public RetransmissionHistory regenerator(Regenerator r) {
+        regenerator = java.util.Objects.requireNonNull(r, "regenerator");
+        return this;
+    }
+
+    /**
+     * Keeps only {@code reference} for the packet with sequence number {@code sequenceNumber}, no copy: a NACK for
+     * it has the {@linkplain #regenerator regenerator} write it again. {@code reference} must not be
+     * {@link Long#MIN_VALUE}.
+     */
+    public ReliabilityStatus storeReference(int sequenceNumber, long reference, long nowNanos) {
+        if (regenerator == null || reference == NONE) {
+            throw new IllegalStateException("storeReference needs a regenerator and a reference other than MIN_VALUE");
+        }
+        long ext = admit(sequenceNumber, nowNanos);
+        if (ext == NONE) {
+            return counters.count(ReliabilityStatus.TOO_OLD);
+        }
+        int i = (int) ext & mask;
+        if (packets[i] != null) {
+            packets[i].release(); // a copy kept for an older packet in this slot
+            packets[i] = null;
+            stored--;
+        }
+        references[i] = reference;
+        slotSeq[i] = ext;
+        storedAt[i] = nowNanos;
+        resentAt[i] = NONE;
+        return ReliabilityStatus.OK;
     }
 
     /** The current round-trip estimate ({@link SenderReporter#rttNanos()}): a packet is resent once per RTT. */
@@ -142,6 +195,7 @@ public final class RetransmissionHistory implements AutoCloseable {
             stored++;
         }
         packets[i] = buffer;
+        references[i] = NONE;
         slotSeq[i] = ext;
         storedAt[i] = nowNanos;
         resentAt[i] = NONE;
@@ -191,6 +245,7 @@ public final class RetransmissionHistory implements AutoCloseable {
         copy.length(0);
         copy.length(length);
         MemorySegment.copy(s, offset, copy.segment(), copy.offset(), length);
+        references[i] = NONE;
         slotSeq[i] = ext;
         storedAt[i] = nowNanos;
         resentAt[i] = NONE;
@@ -206,14 +261,15 @@ public final class RetransmissionHistory implements AutoCloseable {
         long floor = newest - mask;
         while (oldest < newest) {
             int i = (int) oldest & mask;
-            boolean held = packets[i] != null && slotSeq[i] == oldest;
+            boolean held = slotSeq[i] == oldest && (packets[i] != null || references[i] != NONE);
             boolean aged = held && nowNanos - storedAt[i] >= maxAgeNanos;
             if (oldest >= floor && held && !aged) {
                 return;
             }
             if (held) {
                 slotSeq[i] = NONE;
-                if (aged) {
+                references[i] = NONE;
+                if (aged && packets[i] != null) {
                     packets[i].release();
                     packets[i] = null;
                     stored--;
@@ -245,40 +301,50 @@ public final class RetransmissionHistory implements AutoCloseable {
         long ext = unwrapper.peek(seq);
         int i = (int) ext & mask;
         PacketBuffer original = packets[i];
-        if (original == null || slotSeq[i] != ext || nowNanos - storedAt[i] >= maxAgeNanos) {
+        long reference = references[i];
+        if ((original == null && reference == NONE) || slotSeq[i] != ext
+                || nowNanos - storedAt[i] >= maxAgeNanos) {
             return counters.count(ReliabilityStatus.NOT_IN_HISTORY);
         }
         if (resentAt[i] != NONE && nowNanos - resentAt[i] < rttNanos) {
             return counters.count(ReliabilityStatus.RESEND_TOO_SOON);
         }
-        MemorySegment src = original.segment();
-        long from = original.offset();
-        int length = original.length();
         PacketBuffer out = pool.acquire();
         if (out == null) {
             return counters.count(ReliabilityStatus.POOL_EXHAUSTED);
         }
         MemorySegment dst = out.segment();
         long to = out.offset();
+        int capacity = out.writableLength();
+        int length;
+        if (reference != NONE) {
+            length = regenerator.write(reference, seq, dst, to, capacity);
+            if (length < RtpHeader.FIXED_LENGTH || length > capacity) {
+                out.release();
+                return counters.count(ReliabilityStatus.NOT_IN_HISTORY);
+            }
+        } else {
+            length = original.length();
+            MemorySegment.copy(original.segment(), original.offset(), dst, to, length);
+        }
         if (!rtx) {
             out.length(length);
-            MemorySegment.copy(src, from, dst, to, length);
         } else {
-            int header = headerLength(src, from, length);
-            int padding = RtpHeader.padding(src, from) ? Bytes.u8(src, from + length - 1) : 0;
+            // RFC 4588 §4: in place, the payload moves up to make room for the original sequence number
+            int header = headerLength(dst, to, length);
+            int padding = RtpHeader.padding(dst, to) ? Bytes.u8(dst, to + length - 1) : 0;
             int payload = length - header - padding;
-            if (header < 0 || payload < 0 || header + OSN_LENGTH + payload > out.writableLength()) {
+            if (header < 0 || payload < 0 || header + OSN_LENGTH + payload > capacity) {
                 out.release();
                 return counters.count(ReliabilityStatus.TOO_LARGE);
             }
-            out.length(header + OSN_LENGTH + payload);
-            MemorySegment.copy(src, from, dst, to, header);
+            MemorySegment.copy(dst, to + header, dst, to + header + OSN_LENGTH, payload); // overlapping: a memmove
+            Bytes.put16(dst, to + header, seq);
             RtpHeader.setPadding(dst, to, false);
             RtpHeader.setPayloadType(dst, to, rtxPayloadType);
             RtpHeader.setSequenceNumber(dst, to, rtxSequence);
             RtpHeader.setSsrc(dst, to, rtxSsrc);
-            Bytes.put16(dst, to + header, seq);
-            MemorySegment.copy(src, from + header, dst, to + header + OSN_LENGTH, payload);
+            out.length(header + OSN_LENGTH + payload);
             rtxSequence = (rtxSequence + 1) & 0xFFFF;
         }
         resentAt[i] = nowNanos;
@@ -328,6 +394,7 @@ public final class RetransmissionHistory implements AutoCloseable {
             }
         }
         java.util.Arrays.fill(slotSeq, NONE);
+        java.util.Arrays.fill(references, NONE);
         stored = 0;
     }
 }

@@ -1,6 +1,7 @@
 package io.mediaplane.webrtc;
 
 import io.mediaplane.buffer.Bytes;
+import io.mediaplane.buffer.PacketRing;
 import io.mediaplane.net.PeerTransport;
 import io.mediaplane.net.TransportState;
 import io.mediaplane.reliability.KeyframeRequester;
@@ -39,6 +40,13 @@ public final class PublisherSession extends WebRtcSession {
     private final RtpGopCache gop;
     /** About 13 s of 2.5 Mbit/s or 5 s of 6 Mbit/s video: OBS's default 2 s keyframe interval fits at any rate. */
     static final int GOP_CACHE_BYTES = 4 << 20;
+    /**
+     * The video packets last forwarded, each kept once for every viewer's retransmission history (twice a viewer's
+     * history, so a packet a viewer still remembers is still here); null without video.
+     */
+    private final PacketRing videoRing;
+    /** {@link #videoRing}'s ticket of the video packet being forwarded (-1: not kept). */
+    private long videoTicket = -1;
     private final Object keyframeLock = new Object();
     /** PLI or FIR towards the publisher, coalesced and repeated until a keyframe comes; null until the SSRC is known. */
     private KeyframeRequester keyframeRequester;
@@ -81,6 +89,7 @@ public final class PublisherSession extends WebRtcSession {
         this.fanOut = service == null ? null : service.fanOut();
         this.nacks = video != null && video.nack() ? new NackGenerator() : null;
         this.gop = video == null ? null : new RtpGopCache(GOP_CACHE_BYTES);
+        this.videoRing = video == null ? null : new PacketRing(2 * ViewerSession.HISTORY_PACKETS, ViewerSession.BUFFER);
         int cc = video != null ? video.extensions().transportCc() : 0;
         this.transportCcId = cc != 0 || audio == null ? cc : audio.extensions().transportCc();
         this.transportFeedback = transportCcId != 0 ? new TransportFeedbackGenerator() : null;
@@ -159,6 +168,10 @@ public final class PublisherSession extends WebRtcSession {
         }
         ViewerSession[] viewers = room().viewerArray();
         if (viewers.length > 0) {
+            if (media == video) {
+                // one copy for every viewer's retransmission history, which keeps only the ticket
+                videoTicket = videoRing.put(packet.segment(), packet.offset(), packet.length());
+            }
             FanOut f = fanOut;
             if (f == null) {
                 f = new FanOut(t.port(), 1); // a session made without a service (tests): no helper threads
@@ -214,6 +227,19 @@ public final class PublisherSession extends WebRtcSession {
         if (nacks != null && nacks.takeKeyframeNeeded()) {
             room().requestKeyframe(); // a loss NACK could not repair: only a new keyframe fixes the pictures
         }
+    }
+
+    /** Where the video packet being forwarded is kept for the viewers' retransmissions. */
+    PacketRing videoRing() {
+        return videoRing;
+    }
+
+    /**
+     * {@link #videoRing()}'s ticket of the video packet being forwarded, or {@link ViewerSession#NO_REFERENCE} when it
+     * was not kept (larger than a slot): then each viewer keeps a copy.
+     */
+    long videoTicket() {
+        return videoTicket >= 0 ? videoTicket : ViewerSession.NO_REFERENCE;
     }
 
     /**

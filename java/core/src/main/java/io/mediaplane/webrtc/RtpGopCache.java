@@ -33,6 +33,8 @@ final class RtpGopCache {
     /** The cache starts with a keyframe's first packet and holds everything after it. */
     private volatile boolean valid;
     private int keyframeTimestamp;
+    /** Counts the groups started and dropped, so a reference into an older group is not taken for a newer one. */
+    private int epoch;
     final LongAdder overflows = new LongAdder();
     final LongAdder replays = new LongAdder();
 
@@ -55,6 +57,7 @@ final class RtpGopCache {
             frames = 0;
             keyframeTimestamp = p.timestamp();
             valid = true;
+            epoch++;
         }
         if (!valid) {
             return;
@@ -62,6 +65,7 @@ final class RtpGopCache {
         int length = p.length();
         if (length > MAX_PACKET || used + length > maxBytes) {
             valid = false; // the group no longer fits: a partial one cannot start a decoder
+            epoch++;
             count = 0;
             used = 0;
             overflows.increment();
@@ -131,10 +135,30 @@ final class RtpGopCache {
         return valid ? frames : 0;
     }
 
-    /** Receives one replayed packet and the publisher-clock timestamp it is to be sent with. */
+    /**
+     * Receives one replayed packet, the publisher-clock timestamp it is to be sent with, and a reference that finds
+     * the packet again ({@link #view}) while this group is cached.
+     */
     @FunctionalInterface
     interface Sink {
-        void accept(RtpPacket p, int timestamp);
+        void accept(RtpPacket p, int timestamp, long reference);
+    }
+
+    /**
+     * Wraps {@code into} around the packet {@code reference} (from a {@link Sink}) names, if its group is still
+     * cached. References are negative, so they never equal a {@link io.mediaplane.buffer.PacketRing} ticket.
+     */
+    boolean view(long reference, RtpPacket into) {
+        long r = -1 - reference;
+        int index = (int) r;
+        if (reference >= 0 || !valid || (int) (r >>> 32) != epoch || index < 0 || index >= count) {
+            return false;
+        }
+        return into.wrap(segment, offsets[index], lengths[index]) == PacketStatus.OK;
+    }
+
+    private long reference(int index) {
+        return -1 - (((long) epoch << 32) | index);
     }
 
     /**
@@ -159,7 +183,7 @@ final class RtpGopCache {
         int newest = frameTimestamps[newestFrame];
         for (int i = 0; i < n; i++) {
             if (view.wrap(segment, offsets[i], lengths[i]) == PacketStatus.OK) {
-                sink.accept(view, compress ? newest - (newestFrame - frameOf[i]) : view.timestamp());
+                sink.accept(view, compress ? newest - (newestFrame - frameOf[i]) : view.timestamp(), reference(i));
             }
         }
         replays.increment();

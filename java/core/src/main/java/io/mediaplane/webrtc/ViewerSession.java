@@ -2,6 +2,7 @@ package io.mediaplane.webrtc;
 
 import io.mediaplane.buffer.PacketBuffer;
 import io.mediaplane.buffer.PacketPool;
+import io.mediaplane.buffer.PacketRing;
 import io.mediaplane.codec.PacketSink;
 import io.mediaplane.net.PeerTransport;
 import io.mediaplane.net.SendStatus;
@@ -29,9 +30,10 @@ import java.util.concurrent.atomic.LongAdder;
  * A WHEP viewer. Each forwarded packet is written anew into this viewer's own buffer: a fresh RTP header with
  * the viewer's payload type, SSRC, sequence number and timestamp ({@link TrackRewriter}), the publisher's
  * payload copied after it, then SRTP-sealed in place and sent. The shared packet is never written. Video is
- * gated until a keyframe starts, so the first picture a viewer gets is decodable. Sent video is kept, in the
- * clear, in a {@link RetransmissionHistory}: the viewer's NACKs (RFC 4585 §6.2.1) are answered from it, over RTX
- * (RFC 4588) when the viewer negotiated it. Sender reports (RFC 3550 §6.4.1) go out about once a second, so the
+ * gated until a keyframe starts, so the first picture a viewer gets is decodable. Sent video is remembered in a
+ * {@link RetransmissionHistory} — by reference to the publisher's one copy (its {@link PacketRing}, or its cached
+ * group of pictures for a replay), rewritten again on demand — and the viewer's NACKs (RFC 4585 §6.2.1) are
+ * answered from it, over RTX (RFC 4588) when the viewer negotiated it. Sender reports (RFC 3550 §6.4.1) go out about once a second, so the
  * viewer can line audio up with video; the round trip its receiver reports show paces retransmissions.
  */
 public final class ViewerSession extends WebRtcSession {
@@ -40,6 +42,8 @@ public final class ViewerSession extends WebRtcSession {
     static final int BUFFER = 1600;
     private static final NanoClock CLOCK = NanoClock.system();
     private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
+    /** Stored in the history as a copy: a packet no publisher keeps for us (tests drive {@link #write} this way). */
+    static final long NO_REFERENCE = Long.MIN_VALUE;
 
     private final Track video;
     private final Track audio;
@@ -55,6 +59,12 @@ public final class ViewerSession extends WebRtcSession {
     /** Sent video for retransmission; heap slots, so it needs no closing and the session's GC frees it. */
     private final RetransmissionHistory history;
     private final PacketSink resend = this::resend;
+    /** Per history slot (sequence number modulo its size): the timestamp that packet was sent with. */
+    private final int[] sentTimestamps;
+    /** The current publisher's packets and cached group, which the history's references point into. */
+    private PacketRing sentFrom;
+    private RtpGopCache replayedFrom;
+    private final RtpPacket regenerated = new RtpPacket();
     /** Seals and sends one packet of ours; the transport's SRTP by default, replaced by tests of the wiring. */
     private Egress egress = this::sealAndSend;
     final LongAdder retransmitted = new LongAdder();
@@ -88,18 +98,23 @@ public final class ViewerSession extends WebRtcSession {
         this.audio = negotiated.audio() == null ? null : new Track(negotiated.audio(), random);
         NegotiatedMedia v = negotiated.video();
         if (v != null && v.nack()) {
-            history = new RetransmissionHistory(PacketPool.heap(HISTORY_PACKETS + 32, BUFFER), HISTORY_PACKETS,
-                    RetransmissionHistory.DEFAULT_MAX_AGE_NANOS);
+            // the pool holds retransmissions on their way and the copies of packets no publisher keeps for us
+            history = new RetransmissionHistory(PacketPool.heap(HISTORY_COPIES, BUFFER), HISTORY_PACKETS,
+                    RetransmissionHistory.DEFAULT_MAX_AGE_NANOS).regenerator(this::regenerate);
             if (v.rtxPayloadType() >= 0) {
                 history.rtx(v.rtxPayloadType(), (int) v.localRtxSsrc(), random.nextInt(0x10000));
             }
+            sentTimestamps = new int[HISTORY_PACKETS];
         } else {
             history = null;
+            sentTimestamps = null;
         }
     }
 
     /** About 2 s of 2.5 Mbit/s video in 1200-byte packets. */
     static final int HISTORY_PACKETS = 512;
+    /** Pool buffers of a viewer's history (it used to copy all {@link #HISTORY_PACKETS}: 870 KB per viewer). */
+    static final int HISTORY_COPIES = 64;
 
     /** Seals an RTP packet of ours at {@code [0, length)} of {@code s} (room up to {@code capacity}) and sends it. */
     @FunctionalInterface
@@ -110,6 +125,11 @@ public final class ViewerSession extends WebRtcSession {
 
     void egress(Egress e) {
         egress = e;
+    }
+
+    /** Copies the retransmission history holds (none while every packet sent is remembered by reference). */
+    int historyCopies() {
+        return history == null ? 0 : history.buffersHeld();
     }
 
     public long retransmitted() {
@@ -156,11 +176,15 @@ public final class ViewerSession extends WebRtcSession {
         int overhead = t.srtp().maxOverhead();
         WebRtcService service = from.service();
         boolean compress = service == null || service.lateJoin() != LateJoin.GOP_REPLAY_SPACED;
-        if (media == from.video()
-                && startFromReplay(from.generation(), media, from.replayCache(), overhead, compress, now)) {
-            return;
+        long reference = NO_REFERENCE;
+        if (media == from.video()) {
+            if (startFromReplay(from.generation(), media, from.replayCache(), overhead, compress, now)) {
+                return;
+            }
+            sentFrom = from.videoRing();
+            reference = from.videoTicket();
         }
-        write(from.generation(), media, p, p.timestamp(), overhead, t, batch, now);
+        write(from.generation(), media, p, p.timestamp(), overhead, t, batch, now, reference);
     }
 
     /**
@@ -178,11 +202,47 @@ public final class ViewerSession extends WebRtcSession {
             return false;
         }
         long before = rtpSent.sum();
-        if (!gop.replay(compress, (p, ts) -> write(generation, media, p, ts, sealOverhead, null, null, now))) {
+        replayedFrom = gop;
+        if (!gop.replay(compress, (p, ts, ref) -> write(generation, media, p, ts, sealOverhead, null, null, now,
+                ref))) {
             return false;
         }
         replayedPackets.add(rtpSent.sum() - before);
         return true;
+    }
+
+    /**
+     * The packet as this viewer gets it (RFC 3550 §5.1): a header of ours — its payload type, SSRC, sequence number
+     * and timestamp, the publisher's marker, no CSRCs or extensions — then the publisher's payload. Returns its
+     * length.
+     */
+    private static int rewrite(MemorySegment target, long at, RtpPacket p, Track track, int seq, int ts) {
+        int h = RtpHeader.write(target, at, p.marker(), track.media.payloadType(), seq, ts,
+                (int) track.media.localSsrc(), NO_CSRCS);
+        MemorySegment.copy(p.segment(), p.payloadOffset(), target, at + h, p.payloadLength());
+        return h + p.payloadLength();
+    }
+
+    /**
+     * The history's {@link RetransmissionHistory.Regenerator}: a video packet remembered by reference, rewritten
+     * again exactly as it was sent, while its publisher still holds it (on the media port's receive thread, which
+     * both writes the publisher's copies and handles this viewer's NACKs).
+     */
+    private int regenerate(long reference, int seq, MemorySegment dst, long offset, int capacity) {
+        RtpPacket p = regenerated;
+        boolean found;
+        if (reference >= 0) {
+            PacketRing ring = sentFrom;
+            found = ring != null && ring.holds(reference)
+                    && p.wrap(ring.slab(), ring.offset(reference), ring.length(reference)) == PacketStatus.OK;
+        } else {
+            RtpGopCache gop = replayedFrom;
+            found = gop != null && gop.view(reference, p);
+        }
+        if (!found || RtpHeader.FIXED_LENGTH + p.payloadLength() > capacity) {
+            return -1;
+        }
+        return rewrite(dst, offset, p, video, seq, sentTimestamps[seq & (HISTORY_PACKETS - 1)]);
     }
 
     /**
@@ -200,16 +260,17 @@ public final class ViewerSession extends WebRtcSession {
 
     /** Rewrites {@code p} into this viewer's buffer and hands it to {@link #egress}; video is kept for NACKs. */
     void write(int generation, NegotiatedMedia media, RtpPacket p, int sealOverhead) {
-        write(generation, media, p, p.timestamp(), sealOverhead, null, null, System.nanoTime());
+        write(generation, media, p, p.timestamp(), sealOverhead, null, null, System.nanoTime(), NO_REFERENCE);
     }
 
     /**
      * Rewrites {@code p} into a slot of {@code batch} and queues it there for {@code t} — or, without a batch, into
      * this viewer's buffer for {@link #egress}. {@code timestamp} is the publisher-clock timestamp to send it with
-     * (its own, or a replayed picture's moved one). Video is kept, in the clear, for NACKs.
+     * (its own, or a replayed picture's moved one). Video is remembered for NACKs: by {@code reference} (a ticket of
+     * the publisher's {@link PacketRing}, or of its {@link RtpGopCache}) or, with {@link #NO_REFERENCE}, as a copy.
      */
     private void write(int generation, NegotiatedMedia media, RtpPacket p, int timestamp, int sealOverhead,
-                       PeerTransport t, SrtpSendBatch batch, long now) {
+                       PeerTransport t, SrtpSendBatch batch, long now, long reference) {
         Track track = media.codec().isVideo() ? video : audio;
         if (track == null) {
             return;
@@ -236,12 +297,14 @@ public final class ViewerSession extends WebRtcSession {
         long at = batch == null ? 0 : batch.nextOffset();
         int seq = track.rewriter.sequence(generation, p.sequenceNumber(), timestamp);
         int ts = track.rewriter.timestamp(timestamp);
-        int h = RtpHeader.write(target, at, p.marker(), track.media.payloadType(), seq, ts,
-                (int) track.media.localSsrc(), NO_CSRCS);
-        MemorySegment.copy(p.segment(), p.payloadOffset(), target, at + h, payloadLength);
-        int length = h + payloadLength;
+        int length = rewrite(target, at, p, track, seq, ts);
         if (track == video && history != null) {
-            history.store(target, at, length, now);
+            if (reference != NO_REFERENCE) {
+                sentTimestamps[seq & (HISTORY_PACKETS - 1)] = ts;
+                history.storeReference(seq, reference, now);
+            } else {
+                history.store(target, at, length, now);
+            }
         }
         boolean queued = batch == null ? egress.send(target, at, length, capacity)
                 : batch.add(t, length, false) == SendStatus.SENT;

@@ -162,6 +162,81 @@ class RetransmissionTest {
         }
     }
 
+    /**
+     * A packet kept by reference comes back from the regenerator and goes out exactly as a kept copy does, plain
+     * and over RTX (seeded sizes, padding, a sequence wrap); a reference its source no longer has is not resent.
+     */
+    @Test
+    void referencesResendWhatACopyWouldHave() {
+        Random r = new Random(6);
+        java.util.Map<Long, byte[]> source = new java.util.HashMap<>();
+        List<PacketBuffer> fromCopies = new ArrayList<>();
+        for (boolean rtx : new boolean[] {false, true}) {
+            try (RetransmissionHistory copies = new RetransmissionHistory(pool, 32, 2000 * MS);
+                 RetransmissionHistory references = new RetransmissionHistory(pool, 32, 2000 * MS)
+                         .regenerator((ref, seq, dst, off, cap) -> {
+                             byte[] b = source.get(ref);
+                             if (b == null || b.length > cap) {
+                                 return -1;
+                             }
+                             MemorySegment.copy(MemorySegment.ofArray(b), 0, dst, off, b.length);
+                             return b.length;
+                         })) {
+                if (rtx) {
+                    copies.rtx(97, RTX_SSRC, 65535);
+                    references.rtx(97, RTX_SSRC, 65535);
+                }
+                source.clear();
+                for (int seq = 65520; seq < 65550; seq++) {
+                    byte[] p = packet(seq & 0xFFFF, 40 + r.nextInt(1300), r.nextInt(3) == 0 ? 1 + r.nextInt(16) : 0, r);
+                    copies.store(MemorySegment.ofArray(p), 0, p.length, seq * MS);
+                    source.put(1000L + seq, p);
+                    assertThat(references.storeReference(seq & 0xFFFF, 1000L + seq, seq * MS))
+                            .isEqualTo(ReliabilityStatus.OK);
+                }
+                source.remove(1000L + 65549); // its source let it go (the last one asked for, so the RTX numbering
+                                              // of the others is the same in both)
+                int[] lost = {65525, 65535, 0, 4, 13};
+                assertThat(copies.onNack(view(nack(lost)), 65550 * MS, fromCopies::add)).isEqualTo(5);
+                assertThat(references.onNack(view(nack(lost)), 65550 * MS, sent::add)).isEqualTo(4);
+                assertThat(references.counters().get(ReliabilityStatus.NOT_IN_HISTORY)).isEqualTo(1);
+                List<PacketBuffer> expected = new ArrayList<>(fromCopies);
+                expected.remove(4); // sequence 13 (65549): the one the source no longer had
+                for (int k = 0; k < expected.size(); k++) {
+                    assertThat(sent.get(k).toArray()).isEqualTo(expected.get(k).toArray());
+                }
+                assertThat(references.buffersHeld()).isZero(); // no copies: only retransmissions took buffers
+            }
+            fromCopies.forEach(PacketBuffer::release);
+            fromCopies.clear();
+            sent.forEach(PacketBuffer::release);
+            sent.clear();
+        }
+    }
+
+    @Test
+    void aReferenceReplacesACopyInItsSlotAndAgesOut() {
+        Random r = new Random(7);
+        byte[] p = packet(3, 100, 0, r);
+        try (RetransmissionHistory history = new RetransmissionHistory(pool, 4, 1000 * MS)
+                .regenerator((ref, seq, dst, off, cap) -> {
+                    MemorySegment.copy(MemorySegment.ofArray(p), 0, dst, off, p.length);
+                    return p.length;
+                })) {
+            byte[] old = packet(0, 100, 0, r);
+            history.store(MemorySegment.ofArray(old), 0, old.length, 0);
+            assertThat(history.buffersHeld()).isEqualTo(1);
+            history.storeReference(4, 42, MS); // slot 0 again (4 slots): the copy is released
+            assertThat(history.buffersHeld()).isZero();
+            assertThat(pool.outstanding()).isZero();
+            assertThat(history.resend(4, 2 * MS, sent::add)).isEqualTo(ReliabilityStatus.OK);
+            assertThat(history.resend(0, 2 * MS, sent::add)).isEqualTo(ReliabilityStatus.NOT_IN_HISTORY);
+            assertThat(history.resend(4, 1001 * MS, sent::add)).isEqualTo(ReliabilityStatus.NOT_IN_HISTORY);
+        }
+        assertThat(new RetransmissionHistory(pool, 4, MS)).satisfies(h -> org.assertj.core.api.Assertions
+                .assertThatThrownBy(() -> h.storeReference(1, 1, 0)).isInstanceOf(IllegalStateException.class));
+    }
+
     @Test
     void unwrapperRefusesWhatIsNotRtx() {
         RtxUnwrapper unwrapper = new RtxUnwrapper().payloadType(97, 96).ssrc(SSRC, RTX_SSRC);

@@ -16,7 +16,9 @@ import io.mediaplane.net.StunWriter;
 import io.mediaplane.net.TransportConfig;
 import io.mediaplane.net.TransportListener;
 import io.mediaplane.net.TransportState;
+import io.mediaplane.buffer.Bytes;
 import io.mediaplane.rtp.PacketStatus;
+import io.mediaplane.rtp.RtcpNack;
 import io.mediaplane.rtp.RtpHeader;
 import io.mediaplane.rtp.RtpPacket;
 import java.lang.foreign.MemorySegment;
@@ -32,6 +34,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -134,6 +137,64 @@ class FanOutTest {
         RtpPacket p = new RtpPacket();
         assertThat(p.wrap(s, 0, b.length)).isEqualTo(PacketStatus.OK);
         return p;
+    }
+
+    /**
+     * Through the publisher's receive path: each video packet is kept once (its {@code PacketRing}), the viewers'
+     * histories keep only tickets, and a viewer's NACK is answered over RTX (RFC 4588 §4) with the packet rewritten
+     * again for that viewer — byte for byte what it got the first time; one asked for after the ring moved on is not
+     * resent.
+     */
+    @Test
+    void nacksAreAnsweredFromThePublishersOneCopyRewrittenForTheViewer() throws Exception {
+        PeerTransport any = viewers.getFirst().transport;
+        int packets = 40;
+        for (int seq = 0; seq < packets; seq++) {
+            RtpPacket p = packet(2000 + seq, seq == 0);
+            publisher.onRtp(any, p.segment(), 0, p.length());
+        }
+        ViewerSession viewer = viewers.get(2);
+        NegotiatedMedia mine = viewer.negotiated().video();
+        assertThat(mine.rtxPayloadType()).isNotNegative();
+        List<byte[]> got = new ArrayList<>();
+        for (int seq = 0; seq < packets; seq++) {
+            byte[] b = received.get(2).poll(10, TimeUnit.SECONDS);
+            assertThat(b).as("packet %d", seq).isNotNull();
+            got.add(b);
+        }
+        assertThat(viewer.historyCopies()).isZero(); // tickets only: the one copy is the publisher's
+        int first = RtpHeader.sequenceNumber(MemorySegment.ofArray(got.getFirst()), 0);
+        int[] lost = {(first + 5) & 0xFFFF, (first + 31) & 0xFFFF};
+        byte[] nack = new byte[64];
+        int n = RtcpNack.write(MemorySegment.ofArray(nack), 0, 7, (int) mine.localSsrc(), lost, lost.length);
+        viewer.onRtcp(viewer.transport, MemorySegment.ofArray(nack), 0, n);
+        for (int k = 0; k < lost.length; k++) {
+            byte[] rtx = received.get(2).poll(10, TimeUnit.SECONDS);
+            assertThat(rtx).as("retransmission %d", k).isNotNull();
+            byte[] original = got.get(k == 0 ? 5 : 31);
+            MemorySegment r = MemorySegment.ofArray(rtx);
+            assertThat(RtpHeader.payloadType(r, 0)).isEqualTo(mine.rtxPayloadType());
+            assertThat(RtpHeader.ssrc(r, 0) & 0xFFFF_FFFFL).isEqualTo(mine.localRtxSsrc());
+            assertThat(Bytes.u16(r, RtpHeader.FIXED_LENGTH)).isEqualTo(lost[k]); // the original sequence number
+            assertThat(RtpHeader.timestamp(r, 0)).isEqualTo(RtpHeader.timestamp(MemorySegment.ofArray(original), 0));
+            assertThat(Arrays.copyOfRange(rtx, RtpHeader.FIXED_LENGTH + 2, rtx.length))
+                    .isEqualTo(Arrays.copyOfRange(original, RtpHeader.FIXED_LENGTH, original.length));
+        }
+        assertThat(viewer.retransmitted()).isEqualTo(2);
+
+        // the publisher's ring (twice a viewer's history) has moved on past packet 5: that one is gone
+        for (int seq = packets; seq < packets + 2 * ViewerSession.HISTORY_PACKETS; seq++) {
+            RtpPacket p = packet(2000 + seq, false);
+            publisher.onRtp(any, p.segment(), 0, p.length());
+            if (seq % 50 == 0) {
+                Thread.sleep(2);
+            }
+        }
+        int last = (first + packets + 2 * ViewerSession.HISTORY_PACKETS - 1) & 0xFFFF;
+        int[] again = {(first + 5) & 0xFFFF, last};
+        n = RtcpNack.write(MemorySegment.ofArray(nack), 0, 7, (int) mine.localSsrc(), again, again.length);
+        viewer.onRtcp(viewer.transport, MemorySegment.ofArray(nack), 0, n);
+        assertThat(viewer.retransmitted()).isEqualTo(3); // only the newest
     }
 
     @ParameterizedTest(name = "{0} threads")

@@ -93,8 +93,19 @@ class GopReplayTest {
         assertThat(gop.packets()).isEqualTo(4);
         assertThat(gop.bytes()).isEqualTo(4 * RtpHeader.FIXED_LENGTH + 20 + 8 + 500 + 300);
         List<Integer> seqs = new ArrayList<>();
-        assertThat(gop.replay(false, (p, ts) -> seqs.add(p.sequenceNumber()))).isTrue();
+        List<Long> references = new ArrayList<>();
+        assertThat(gop.replay(false, (p, ts, ref) -> {
+            seqs.add(p.sequenceNumber());
+            references.add(ref);
+        })).isTrue();
         assertThat(seqs).containsExactly(10, 11, 12, 13);
+        // each reference finds its packet again while the group is cached (a viewer's NACK for a replayed one)
+        RtpPacket found = new RtpPacket();
+        for (int i = 0; i < references.size(); i++) {
+            assertThat(references.get(i)).isNegative();
+            assertThat(gop.view(references.get(i), found)).isTrue();
+            assertThat(found.sequenceNumber()).isEqualTo(10 + i);
+        }
 
         // the group grows past 4000 bytes: dropped whole, nothing to replay until the next keyframe
         for (int i = 0; i < 4; i++) {
@@ -102,9 +113,13 @@ class GopReplayTest {
         }
         assertThat(gop.holdsKeyframe()).isFalse();
         assertThat(gop.overflows.sum()).isEqualTo(1);
-        assertThat(gop.replay(false, (p, ts) -> seqs.add(-1))).isFalse();
+        assertThat(gop.replay(false, (p, ts, ref) -> seqs.add(-1))).isFalse();
+        assertThat(gop.view(references.get(0), found)).isFalse();
         gop.onPacket(packet(20, 30000, IDR, 200), true);
         assertThat(gop.packets()).isEqualTo(1);
+        // index 0 of the new group is not the old group's index 0
+        assertThat(gop.view(references.get(0), found)).isFalse();
+        assertThat(gop.view(1, found)).isFalse(); // not a reference of this cache at all
     }
 
     @ParameterizedTest(name = "compress {0}")

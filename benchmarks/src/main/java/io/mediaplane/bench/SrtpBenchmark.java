@@ -41,6 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code protectJce}: {@link SrtpContext} on the JCE backend (AES-ECB keystream + HmacSHA1).</li>
  *   <li>{@code protectLibsrtp2}: {@link SrtpContext} on the libsrtp2 backend (FFM, critical call).</li>
  *   <li>{@code protectGcm128Jce}: ours, AEAD_AES_128_GCM on JCE, for reference.</li>
+ *   <li>{@code protectGcm128OpenSsl}: ours, AEAD_AES_128_GCM on OpenSSL EVP (the WebRTC fan-out's profile).</li>
  *   <li>{@code libsrtp2Direct}: baseline, {@code srtp_protect} called directly through the same binding with no
  *       context around it (one {@code ssrc_any_outbound} session). Target: {@code protect*} ≥ 1.0×.</li>
  *   <li>{@code jitsiSrtp}: baseline, jitsi-srtp's {@code SrtpCryptoContext.transformPacket} (its own OpenSSL
@@ -69,6 +70,7 @@ public class SrtpBenchmark {
     private SrtpContext jce;
     private SrtpContext libsrtp2;
     private SrtpContext gcm128;
+    private SrtpContext gcm128OpenSsl;
 
     private Arena arena;
     private MemorySegment rawSession;
@@ -97,7 +99,10 @@ public class SrtpBenchmark {
         jce = SrtpContext.builder(cm80, master, master).backend(SrtpBackend.JCE).build();
         libsrtp2 = SrtpContext.builder(cm80, master, master).backend(SrtpBackend.LIBSRTP2).build();
         byte[] gcmMaster = java.util.Arrays.copyOf(master, 28);
-        gcm128 = SrtpContext.builder(SrtpProfile.AEAD_AES_128_GCM, gcmMaster, gcmMaster).build();
+        gcm128 = SrtpContext.builder(SrtpProfile.AEAD_AES_128_GCM, gcmMaster, gcmMaster).backend(SrtpBackend.JCE)
+                .build();
+        gcm128OpenSsl = SrtpContext.builder(SrtpProfile.AEAD_AES_128_GCM, gcmMaster, gcmMaster)
+                .backend(SrtpBackend.OPENSSL).build();
 
         arena = Arena.ofConfined();
         MemorySegment policy = arena.allocate(Srtp2.POLICY_SIZE, 8);
@@ -130,6 +135,7 @@ public class SrtpBenchmark {
         jce.close();
         libsrtp2.close();
         gcm128.close();
+        gcm128OpenSsl.close();
         Srtp2.dealloc(rawSession);
         arena.close();
         jitsiFactory.close();
@@ -157,6 +163,12 @@ public class SrtpBenchmark {
     public int protectGcm128Jce() {
         nextSeq();
         return gcm128.sealRtp(segment, 0, length, packet.length);
+    }
+
+    @Benchmark
+    public int protectGcm128OpenSsl() {
+        nextSeq();
+        return gcm128OpenSsl.sealRtp(segment, 0, length, packet.length);
     }
 
     @Benchmark

@@ -43,6 +43,14 @@ final class JceSrtpGcmTransform extends SrtpTransform {
     }
 
     private void iv(int ssrc, int high, int low32, int low16) {
+        iv(iv, salt, ssrc, high, low32, low16);
+    }
+
+    /**
+     * The 12-byte IV of RFC 7714: SRTP (§8.1) with {@code low16} ≥ 0 — {@code high} the ROC, {@code low16} the
+     * sequence number —, SRTCP (§9.1) with {@code low16} &lt; 0 and {@code low32} the 31-bit index.
+     */
+    static void iv(byte[] iv, byte[] salt, int ssrc, int high, int low32, int low16) {
         Arrays.fill(iv, (byte) 0);
         put32(iv, 2, ssrc);
         if (low16 >= 0) { // SRTP: ROC at 6..9, SEQ at 10..11

@@ -29,8 +29,8 @@ abstract sealed class OpenSslAeadEngine extends AeadEngine {
         openOutLength = arena.allocate(ValueLayout.JAVA_INT);
         MemorySegment k = MemorySegment.NULL;
         if (key != null) {
-            k = arena.allocate(DiscordAeadMode.KEY_LENGTH);
-            MemorySegment.copy(key, 0, k, ValueLayout.JAVA_BYTE, 0, DiscordAeadMode.KEY_LENGTH);
+            k = arena.allocate(key.length);
+            MemorySegment.copy(key, 0, k, ValueLayout.JAVA_BYTE, 0, key.length);
         }
         sealCtx = LibCrypto.cipherCtxNew();
         openCtx = LibCrypto.cipherCtxNew();
@@ -134,6 +134,35 @@ abstract sealed class OpenSslAeadEngine extends AeadEngine {
         void prepare(boolean seal, int counter) {
             (seal ? sealIv : openIv).set(SodiumAesGcmEngine.U32_BE, 0, counter);
         }
+
+        @Override
+        MemorySegment key(boolean seal) {
+            return MemorySegment.NULL;
+        }
+
+        @Override
+        MemorySegment iv(boolean seal) {
+            return seal ? sealIv : openIv;
+        }
+    }
+
+    /**
+     * AES-GCM (128 or 256 by the key's length) whose 12-byte IVs the caller writes ({@link #iv(boolean)}) before
+     * each seal or open, as SRTP derives them from SSRC, ROC and sequence number (RFC 7714 §8.1); the counter
+     * argument is unused.
+     */
+    static final class CallerIvAesGcm extends OpenSslAeadEngine {
+        private final MemorySegment sealIv;
+        private final MemorySegment openIv;
+
+        CallerIvAesGcm(byte[] key) {
+            super(key.length == 16 ? LibCrypto.aes128Gcm() : LibCrypto.aes256Gcm(), key);
+            sealIv = arena.allocate(12);
+            openIv = arena.allocate(12);
+        }
+
+        @Override
+        void prepare(boolean seal, int counter) {}
 
         @Override
         MemorySegment key(boolean seal) {

@@ -5,7 +5,12 @@ public enum SrtpBackend {
     /** Pure Java: JCE {@code AES/CTR/NoPadding} + {@code HmacSHA1}, and {@code AES/GCM/NoPadding}. */
     JCE("jce"),
     /** libsrtp2 (Debian libsrtp2-1) through FFM: {@code srtp_protect}/{@code srtp_unprotect} and the RTCP pair. */
-    LIBSRTP2("libsrtp2");
+    LIBSRTP2("libsrtp2"),
+    /**
+     * OpenSSL libcrypto's EVP AES-GCM through FFM for SRTP with the AEAD profiles (RFC 7714), allocation-free; SRTCP
+     * and the AES-CM profiles as {@link #JCE}.
+     */
+    OPENSSL("openssl");
 
     private final String id;
 
@@ -32,6 +37,10 @@ public enum SrtpBackend {
             return java.util.Optional.of(io.mediaplane.ffi.Srtp2.unavailabilityCause().map(Throwable::getMessage)
                     .orElse("libsrtp2 not loaded"));
         }
+        if (this == OPENSSL && !io.mediaplane.ffi.LibCrypto.isAvailable()) {
+            return java.util.Optional.of(io.mediaplane.ffi.LibCrypto.unavailabilityCause().map(Throwable::getMessage)
+                    .orElse("libcrypto not loaded"));
+        }
         return java.util.Optional.empty();
     }
 
@@ -54,8 +63,11 @@ public enum SrtpBackend {
     }
 
     SrtpTransform withSessionKeys(SrtpProfile profile, byte[] key, byte[] salt, byte[] auth, boolean rtcp) {
-        if (this != JCE) {
+        if (this == LIBSRTP2) {
             throw new UnsupportedOperationException(id + " takes master keys only");
+        }
+        if (this == OPENSSL && profile.aead() && !rtcp) {
+            return new OpenSslSrtpGcmTransform(key, salt);
         }
         return profile.aead() ? new JceSrtpGcmTransform(key, salt)
                 : new JceSrtpCmTransform(key, salt, auth, rtcp ? profile.rtcpTagLength() : profile.rtpTagLength());

@@ -33,11 +33,12 @@ public final class SrtpContext implements PacketCipher {
     public static final int DEFAULT_REPLAY_WINDOW = 128;
     public static final int MAX_REPLAY_WINDOW = 1024;
     /**
-     * JCE unless {@code -Dmediaplane.crypto.srtp.backend=libsrtp2}: measured 4–6× faster than Debian's libsrtp2
-     * (benchmarks/README.md, SRTP).
+     * {@code -Dmediaplane.crypto.srtp.backend} if set; else OpenSSL where libcrypto loads (AES-GCM, the profile
+     * browsers negotiate, at 1.1–1.9× JCE's packets/s and 0 B per packet against JCE's ≈ 1 KB; AES-CM and SRTCP
+     * through JCE either way), else JCE, itself 4–6× Debian's libsrtp2 (benchmarks/README.md, SRTP).
      */
-    public static final SrtpBackend DEFAULT_BACKEND =
-            SrtpBackend.byId(System.getProperty("mediaplane.crypto.srtp.backend", "jce"));
+    public static final SrtpBackend DEFAULT_BACKEND = SrtpBackend.byId(System.getProperty(
+            "mediaplane.crypto.srtp.backend", SrtpBackend.OPENSSL.unavailableReason().isEmpty() ? "openssl" : "jce"));
 
     private final SrtpProfile profile;
     private final SrtpBackend backend;

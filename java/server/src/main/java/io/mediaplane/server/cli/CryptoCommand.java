@@ -66,7 +66,7 @@ final class CryptoCommand implements Callable<Integer> {
     int rtcpHeader;
 
     @Option(names = "--backend", description = "seal/open: jce, sodium or openssl (default: the measured choice);"
-            + " protect/unprotect: jce or libsrtp2 (default jce)")
+            + " protect/unprotect: openssl, jce or libsrtp2 (default openssl where libcrypto loads, else jce)")
     String backend;
 
     @Override

@@ -27,7 +27,7 @@ class DoctorCommandTest {
         assertThat(r.out()).containsPattern("libsodium +ok +1\\.0\\.\\d+ +(bundled|system) +/");
         assertThat(r.out()).containsPattern("JDK +2[5-9]");
         assertThat(r.out()).contains("CPU flags", "aes ");
-        assertThat(r.out()).containsPattern("srtp +jce +default");
+        assertThat(r.out()).containsPattern("srtp +openssl +default: AES-GCM in OpenSSL");
         assertThat(r.out()).containsPattern("jpeg +turbojpeg +libturbojpeg");
         assertThat(r.out()).containsPattern("aes256gcm\\.small +(jce|sodium|openssl) ")
                 .containsPattern("xchacha20poly1305\\.mtu +(jce|sodium|openssl) ");

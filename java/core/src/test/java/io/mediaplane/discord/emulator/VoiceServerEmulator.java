@@ -290,6 +290,8 @@ public final class VoiceServerEmulator implements AutoCloseable {
         final AtomicLong senderReports = new AtomicLong();
         final AtomicLong seq = new AtomicLong();
         final AtomicLong daveFrames = new AtomicLong();
+        /** The last payload byte of this sender's previous video packet (-1: none). */
+        private int previousLastByte = -1;
         final AtomicLong clearFrames = new AtomicLong();
         volatile int daveVersion;
         volatile long daveGroupId;
@@ -452,8 +454,8 @@ public final class VoiceServerEmulator implements AutoCloseable {
             }
             rtpReceived.incrementAndGet();
             int pt = b1 & 0x7F;
-            if (pt == 103 && (b1 & 0x80) != 0) {
-                countDaveTrailer(s, n);
+            if (pt == 103) {
+                countDaveTrailer(s, n, (b1 & 0x80) != 0);
             }
             if (pt == 120) {
                 int header = 12 + 4 * (Bytes.u8(s, 0) & 0x0F);
@@ -473,13 +475,33 @@ public final class VoiceServerEmulator implements AutoCloseable {
             }
         }
 
-        /** Whether the frame ending in this marker packet carries DAVE's trailer (its last two bytes FA FA). */
-        private void countDaveTrailer(MemorySegment s, int n) {
+        /**
+         * Counts whether the frame ending in a marker packet carries DAVE's trailer (its last two bytes FA FA). The
+         * trailer may straddle two packets: an FU-A whose last fragment is one byte (RFC 6184 §5.8: indicator,
+         * header, one byte) has the trailer's first FA at the end of the packet before; so every video packet
+         * leaves its last payload byte here.
+         */
+        private void countDaveTrailer(MemorySegment s, int n, boolean marker) {
             int end = n;
             if ((Bytes.u8(s, 0) & 0x20) != 0) { // RFC 3550 §5.1 padding: the last byte counts it
                 end -= Bytes.u8(s, n - 1);
             }
-            if (end >= 14 && Bytes.u8(s, end - 1) == 0xFA && Bytes.u8(s, end - 2) == 0xFA) {
+            int header = 12 + 4 * (Bytes.u8(s, 0) & 0x0F);
+            if ((Bytes.u8(s, 0) & 0x10) != 0 && header + 4 <= end) {
+                header += 4 + 4 * Bytes.u16(s, header + 2);
+            }
+            if (end <= header) {
+                return;
+            }
+            boolean fuA = (Bytes.u8(s, header) & 0x1F) == 28;
+            int data = header + (fuA ? 2 : 0);
+            int last = end > data ? Bytes.u8(s, end - 1) : -1;
+            int beforeLast = end - 2 >= data ? Bytes.u8(s, end - 2) : previousLastByte;
+            previousLastByte = last;
+            if (!marker) {
+                return;
+            }
+            if (last == 0xFA && beforeLast == 0xFA) {
                 daveFrames.incrementAndGet();
             } else {
                 clearFrames.incrementAndGet();

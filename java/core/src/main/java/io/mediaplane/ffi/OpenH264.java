@@ -13,7 +13,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Cisco's libopenh264 (Debian 12: libopenh264-7, 2.3.1). The C API hands out decoders and encoders as
@@ -49,8 +48,7 @@ public final class OpenH264 {
     private OpenH264() {}
 
     private static String versionOf(SymbolLookup lookup) {
-        MemorySegment fn = lookup.find("WelsGetCodecVersionEx").orElseThrow();
-        MethodHandle h = Linker.nativeLinker().downcallHandle(fn, FunctionDescriptor.ofVoid(ADDRESS));
+        MethodHandle h = Calls.downcall(lookup, "WelsGetCodecVersionEx", FunctionDescriptor.ofVoid(ADDRESS));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(VERSION);
             h.invokeExact(v);
@@ -62,18 +60,6 @@ public final class OpenH264 {
 
     public static NativeLibrary library() {
         return LIBRARY;
-    }
-
-    public static boolean isAvailable() {
-        return LIBRARY.isAvailable();
-    }
-
-    public static void ensureAvailable() {
-        LIBRARY.ensureAvailable();
-    }
-
-    public static Optional<Throwable> unavailabilityCause() {
-        return LIBRARY.unavailabilityCause();
     }
 
     // ---- Decoder: ISVCDecoder calls through its function table (codec_api.h, struct ISVCDecoderVtbl) ----------
@@ -254,7 +240,7 @@ public final class OpenH264 {
     }
 
     public static void destroyDecoder(MemorySegment decoder) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             DESTROY_DECODER.invokeExact(decoder);
         } catch (Throwable t) {
@@ -268,7 +254,7 @@ public final class OpenH264 {
     }
 
     public static void destroyEncoder(MemorySegment encoder) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             DESTROY_ENCODER.invokeExact(encoder);
         } catch (Throwable t) {
@@ -277,7 +263,7 @@ public final class OpenH264 {
     }
 
     private static MemorySegment create(MethodHandle factory, boolean returnsLong) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
             long rc = returnsLong ? (long) factory.invokeExact(out) : (int) factory.invokeExact(out);
@@ -437,7 +423,7 @@ public final class OpenH264 {
 
     /** {@code GetDefaultParams(SEncParamExt*)}: fills {@code params} ({@link #ENC_PARAM_SIZE} bytes); 0 = success. */
     public static int encoderGetDefaultParams(MemorySegment encoder, MemorySegment params) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL_PTR.invokeExact(encoderMethod(encoder, ENC_GET_DEFAULT_PARAMS), encoder, params);
         } catch (Throwable t) {
@@ -447,7 +433,7 @@ public final class OpenH264 {
 
     /** {@code InitializeExt(const SEncParamExt*)}: {@code CM_RETURN}, 0 = success. */
     public static int encoderInitializeExt(MemorySegment encoder, MemorySegment params) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL_PTR.invokeExact(encoderMethod(encoder, ENC_INITIALIZE_EXT), encoder, params);
         } catch (Throwable t) {
@@ -456,7 +442,7 @@ public final class OpenH264 {
     }
 
     public static int encoderUninitialize(MemorySegment encoder) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL.invokeExact(encoderMethod(encoder, ENC_UNINITIALIZE), encoder);
         } catch (Throwable t) {
@@ -469,7 +455,7 @@ public final class OpenH264 {
      * the encoder's own buffer, valid until its next call.
      */
     public static int encoderEncodeFrame(MemorySegment encoder, MemorySegment source, MemorySegment info) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL_PTR_PTR.invokeExact(encoderMethod(encoder, ENC_ENCODE_FRAME), encoder, source, info);
         } catch (Throwable t) {
@@ -479,7 +465,7 @@ public final class OpenH264 {
 
     /** {@code ForceIntraFrame(bIDR, -1)}: the next encoded frame of every layer is intra (IDR when {@code idr}). */
     public static int encoderForceIntraFrame(MemorySegment encoder, boolean idr) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL_BOOL_INT.invokeExact(encoderMethod(encoder, ENC_FORCE_INTRA_FRAME), encoder, idr, -1);
         } catch (Throwable t) {
@@ -489,7 +475,7 @@ public final class OpenH264 {
 
     /** {@code SetOption(ENCODER_OPTION, void*)}: 0 = success. */
     public static int encoderSetOption(MemorySegment encoder, int option, MemorySegment value) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL_INT_PTR.invokeExact(encoderMethod(encoder, ENC_SET_OPTION), encoder, option, value);
         } catch (Throwable t) {

@@ -72,7 +72,7 @@ public final class NativeUdpSocket implements UdpSocket {
     public static NativeUdpSocket open(InetSocketAddress bindAddress, UdpSocketOptions options) throws IOException {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(options, "options");
-        MediaplaneNative.ensureAvailable();
+        MediaplaneNative.library().ensureAvailable();
         PeerAddress local = PeerAddress.of(bindAddress);
         boolean ipv6 = bindAddress.getAddress() instanceof Inet6Address;
         int flags = (options.reuseAddress() ? MediaplaneNative.UDP_REUSEADDR : 0)

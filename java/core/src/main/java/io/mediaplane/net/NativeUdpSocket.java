@@ -235,7 +235,8 @@ public final class NativeUdpSocket implements UdpSocket {
                 release();
             }
         }
-        return counted(batch, r);
+        counters.received(batch, r);
+        return r;
     }
 
     @Override
@@ -271,7 +272,8 @@ public final class NativeUdpSocket implements UdpSocket {
                 release();
             }
         }
-        return counted(batch, r);
+        counters.received(batch, r);
+        return r;
     }
 
     private int receiveNow(DatagramBatch b) {
@@ -279,17 +281,6 @@ public final class NativeUdpSocket implements UdpSocket {
                 b.lengthsSegment, b.datagramLengthsSegment, b.addressesSegment, b.slotCount());
         b.count = Math.max(n, 0);
         return n;
-    }
-
-    private int counted(DatagramBatch b, int r) {
-        int truncated = 0;
-        for (int i = 0; i < r; i++) {
-            if (b.datagramLengths[i] > b.lengths[i]) {
-                truncated++;
-            }
-        }
-        counters.received(r, truncated);
-        return r;
     }
 
     @Override

@@ -135,6 +135,7 @@ public final class OpenH264 {
     private static final MethodHandle DECODER_SET_OPTION_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
 
+    /** A handle whose first argument is the function's address; null when the library is unavailable. */
     private static MethodHandle functionPointerCall(FunctionDescriptor descriptor) {
         return LIBRARY.isAvailable() ? Linker.nativeLinker().downcallHandle(descriptor) : null;
     }
@@ -398,23 +399,18 @@ public final class OpenH264 {
     private static final int ENC_VTABLE_SLOTS = 9;
 
     // Handles taking the function pointer first: the address comes from the object's table at call time.
-    private static final MethodHandle ENC_CALL_PTR = encoderCall(
+    private static final MethodHandle ENC_CALL_PTR = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle ENC_CALL = encoderCall(
+    private static final MethodHandle ENC_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ENC_CALL_PTR_PTR = encoderCall(
+    private static final MethodHandle ENC_CALL_PTR_PTR = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     // The library is C++: ForceIntraFrame(bool bIDR, int iLayerId = -1); the C table omits the defaulted
     // argument, so pass -1 (all layers) explicitly rather than leave a register undefined.
-    private static final MethodHandle ENC_CALL_BOOL_INT = encoderCall(
+    private static final MethodHandle ENC_CALL_BOOL_INT = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, java.lang.foreign.ValueLayout.JAVA_BOOLEAN, JAVA_INT));
-    private static final MethodHandle ENC_CALL_INT_PTR = encoderCall(
+    private static final MethodHandle ENC_CALL_INT_PTR = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-
-    /** A handle whose first argument is the function's address; null when the library is unavailable. */
-    private static MethodHandle encoderCall(FunctionDescriptor descriptor) {
-        return LIBRARY.isAvailable() ? Linker.nativeLinker().downcallHandle(descriptor) : null;
-    }
 
     private static MemorySegment encoderMethod(MemorySegment encoder, int slot) {
         MemorySegment table = encoder.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0);

@@ -33,15 +33,11 @@ public enum SrtpBackend {
 
     /** Why this backend cannot run here, if it cannot. */
     public java.util.Optional<String> unavailableReason() {
-        if (this == LIBSRTP2 && !io.mediaplane.ffi.Srtp2.isAvailable()) {
-            return java.util.Optional.of(io.mediaplane.ffi.Srtp2.unavailabilityCause().map(Throwable::getMessage)
-                    .orElse("libsrtp2 not loaded"));
-        }
-        if (this == OPENSSL && !io.mediaplane.ffi.LibCrypto.isAvailable()) {
-            return java.util.Optional.of(io.mediaplane.ffi.LibCrypto.unavailabilityCause().map(Throwable::getMessage)
-                    .orElse("libcrypto not loaded"));
-        }
-        return java.util.Optional.empty();
+        return switch (this) {
+            case JCE -> java.util.Optional.empty();
+            case LIBSRTP2 -> io.mediaplane.ffi.Srtp2.library().unavailableReason();
+            case OPENSSL -> io.mediaplane.ffi.LibCrypto.library().unavailableReason();
+        };
     }
 
     SrtpTransform transform(SrtpProfile profile, byte[] master, boolean rtcp) {

@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.LongAdder;
  * gated until a keyframe starts, so the first picture a viewer gets is decodable. Sent video is remembered in a
  * {@link RetransmissionHistory} — by reference to the publisher's one copy (its {@link PacketRing}, or its cached
  * group of pictures for a replay), rewritten again on demand — and the viewer's NACKs (RFC 4585 §6.2.1) are
- * answered from it, over RTX (RFC 4588) when the viewer negotiated it. Sender reports (RFC 3550 §6.4.1) go out about once a second, so the
- * viewer can line audio up with video; the round trip its receiver reports show paces retransmissions.
+ * answered from it, over RTX (RFC 4588) when the viewer negotiated it. Sender reports (RFC 3550 §6.4.1) go out
+ * about once a second, so the viewer can line audio up with video; the round trip its receiver reports show paces
+ * retransmissions.
  */
 public final class ViewerSession extends WebRtcSession {
     private static final int[] NO_CSRCS = new int[0];

@@ -1,5 +1,6 @@
 package io.mediaplane.net;
 
+import io.mediaplane.bench.SrtpBenchmark;
 import io.mediaplane.crypto.SrtpKeyingMaterial;
 import io.mediaplane.crypto.SrtpProfile;
 import io.mediaplane.rtp.RtpHeader;
@@ -22,7 +23,6 @@ import org.jitsi.srtp.SrtpCryptoContext;
 import org.jitsi.srtp.SrtpErrorStatus;
 import org.jitsi.srtp.SrtpPolicy;
 import org.jitsi.srtp.crypto.Aes;
-import org.jitsi.utils.ByteArrayBuffer;
 import org.jitsi.utils.logging2.LoggerImpl;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -103,7 +103,8 @@ public class SrtpSendBatchBenchmark {
 
     private SrtpContextFactory[] jitsiFactories;
     private SrtpCryptoContext[] jitsi;
-    private JitsiBuffer[] jitsiSlots;
+    private SrtpBenchmark.Buffer[] jitsiSlots;
+    private MemorySegment[] jitsiSegments;
 
     @Setup(Level.Trial)
     public void setup() throws IOException, GeneralSecurityException {
@@ -167,10 +168,13 @@ public class SrtpSendBatchBenchmark {
         memory = DatagramBatch.allocateHeap(SLOTS, SLOT_CAPACITY);
         byte[] memoryArray = (byte[]) memory.slab().heapBase().orElseThrow();
         slotBuffers = new ByteBuffer[SLOTS];
-        jitsiSlots = new JitsiBuffer[SLOTS];
+        jitsiSlots = new SrtpBenchmark.Buffer[SLOTS];
+        jitsiSegments = new MemorySegment[SLOTS];
         for (int i = 0; i < SLOTS; i++) {
             slotBuffers[i] = ByteBuffer.wrap(memoryArray, memory.offset(i), SLOT_CAPACITY).slice();
-            jitsiSlots[i] = new JitsiBuffer(new byte[SLOT_CAPACITY]);
+            byte[] slot = new byte[SLOT_CAPACITY];
+            jitsiSlots[i] = new SrtpBenchmark.Buffer(slot);
+            jitsiSegments[i] = MemorySegment.ofArray(slot);
         }
 
         channel = DatagramChannel.open();
@@ -265,8 +269,8 @@ public class SrtpSendBatchBenchmark {
     @Benchmark
     public SrtpErrorStatus fillSealJitsi() throws GeneralSecurityException {
         int v = nextViewer();
-        JitsiBuffer b = jitsiSlots[v % SLOTS];
-        b.setLength(fill(b.segment, 0, v));
+        SrtpBenchmark.Buffer b = jitsiSlots[v % SLOTS];
+        b.setLength(fill(jitsiSegments[v % SLOTS], 0, v));
         return jitsi[v].transformPacket(b);
     }
 
@@ -301,72 +305,5 @@ public class SrtpSendBatchBenchmark {
 
         @Override
         public void onRtcp(PeerTransport transport, MemorySegment packet, long offset, int length) {}
-    }
-
-    /** jitsi-srtp's packet interface over one slot array. */
-    static final class JitsiBuffer implements ByteArrayBuffer {
-        private final byte[] buf;
-        final MemorySegment segment;
-        private int length;
-
-        JitsiBuffer(byte[] buf) {
-            this.buf = buf;
-            this.segment = MemorySegment.ofArray(buf);
-        }
-
-        @Override
-        public byte[] getBuffer() {
-            return buf;
-        }
-
-        @Override
-        public int getOffset() {
-            return 0;
-        }
-
-        @Override
-        public int getLength() {
-            return length;
-        }
-
-        @Override
-        public void setLength(int len) {
-            length = len;
-        }
-
-        @Override
-        public void setOffset(int off) {
-            if (off != 0) {
-                throw new UnsupportedOperationException();
-            }
-        }
-
-        @Override
-        public boolean isInvalid() {
-            return false;
-        }
-
-        @Override
-        public void readRegionToBuff(int off, int len, byte[] out) {
-            System.arraycopy(buf, off, out, 0, len);
-        }
-
-        @Override
-        public void grow(int howMuch) {
-            if (length + howMuch > buf.length) {
-                throw new IllegalStateException("buffer too small");
-            }
-        }
-
-        @Override
-        public void append(byte[] data, int len) {
-            System.arraycopy(data, 0, buf, length, len);
-            length += len;
-        }
-
-        @Override
-        public void shrink(int len) {
-            length -= len;
-        }
     }
 }

@@ -53,16 +53,16 @@ public enum AeadBackend {
                 }
             }
             case SODIUM -> {
-                if (!Sodium.isAvailable()) {
-                    yield Optional.of(Sodium.unavailabilityCause().map(Throwable::getMessage).orElse("unavailable"));
+                Optional<String> unavailable = Sodium.library().unavailableReason();
+                if (unavailable.isPresent()) {
+                    yield unavailable;
                 }
                 if (mode == DiscordAeadMode.AES256_GCM_RTPSIZE && !Sodium.aes256GcmAvailable()) {
                     yield Optional.of("libsodium's AES-256-GCM needs AES-NI and PCLMUL");
                 }
                 yield Optional.empty();
             }
-            case OPENSSL -> LibCrypto.isAvailable() ? Optional.empty()
-                    : Optional.of(LibCrypto.unavailabilityCause().map(Throwable::getMessage).orElse("unavailable"));
+            case OPENSSL -> LibCrypto.library().unavailableReason();
         };
     }
 

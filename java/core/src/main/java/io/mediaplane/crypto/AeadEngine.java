@@ -17,7 +17,7 @@ abstract class AeadEngine implements AutoCloseable {
      * {@code mp_evp_aead_*}), which take the slab and an offset. Without it they pass slices, which C2 usually,
      * but not always, scalar-replaces (JMH showed 40 B per slice in some forks).
      */
-    static final boolean TRAMPOLINE_AVAILABLE = MediaplaneNative.isAvailable();
+    static final boolean TRAMPOLINE_AVAILABLE = MediaplaneNative.library().isAvailable();
     /** Tests set this to run the slice path although libmediaplane is loaded. */
     static volatile boolean slicesForTesting;
 

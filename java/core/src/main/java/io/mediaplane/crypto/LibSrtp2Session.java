@@ -31,7 +31,7 @@ final class LibSrtp2Session implements AutoCloseable {
     private boolean closed;
 
     LibSrtp2Session(SrtpProfile profile, byte[] master, int window, long initialRoc) {
-        Srtp2.ensureAvailable();
+        Srtp2.library().ensureAvailable();
         this.roc = (int) initialRoc;
         policy = arena.allocate(Srtp2.POLICY_SIZE, 8);
         String suite = suite(profile);

@@ -51,7 +51,8 @@ abstract sealed class OpenSslAeadEngine extends AeadEngine {
         return AeadBackend.OPENSSL;
     }
 
-    private static final MemorySegment EVP = LibCrypto.isAvailable() ? LibCrypto.aeadFunctions() : MemorySegment.NULL;
+    private static final MemorySegment EVP =
+            LibCrypto.library().isAvailable() ? LibCrypto.aeadFunctions() : MemorySegment.NULL;
 
     /** Writes the per-packet IV or key for {@code counter} into the seal or open side's buffer. */
     abstract void prepare(boolean seal, int counter);

@@ -28,11 +28,7 @@ public enum SrtpBackend {
 
     /** Why this backend cannot run here, if it cannot. */
     public java.util.Optional<String> unavailableReason() {
-        if (this == LIBSRTP2 && !io.mediaplane.ffi.Srtp2.isAvailable()) {
-            return java.util.Optional.of(io.mediaplane.ffi.Srtp2.unavailabilityCause().map(Throwable::getMessage)
-                    .orElse("libsrtp2 not loaded"));
-        }
-        return java.util.Optional.empty();
+        return this == LIBSRTP2 ? io.mediaplane.ffi.Srtp2.library().unavailableReason() : java.util.Optional.empty();
     }
 
     SrtpTransform transform(SrtpProfile profile, byte[] master, boolean rtcp) {

@@ -44,7 +44,7 @@ public abstract sealed class TruncatedTagAesGcm implements AutoCloseable {
         }
 
         public boolean isAvailable() {
-            return this == BOUNCY_CASTLE || (NativeAccess.allowed() && LibCrypto.isAvailable());
+            return this == BOUNCY_CASTLE || (NativeAccess.allowed() && LibCrypto.library().isAvailable());
         }
 
         public static Backend of(String name) {

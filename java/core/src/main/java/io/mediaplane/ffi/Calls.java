@@ -11,10 +11,15 @@ import java.lang.invoke.MethodHandle;
 final class Calls {
     private Calls() {}
 
+    /** A handle on an exported function, for load-time probes; a missing symbol is an error naming it. */
+    static MethodHandle downcall(SymbolLookup lookup, String symbol, FunctionDescriptor descriptor) {
+        MemorySegment fn = lookup.find(symbol).orElseThrow(() -> new IllegalStateException("no symbol " + symbol));
+        return Linker.nativeLinker().downcallHandle(fn, descriptor);
+    }
+
     /** Calls {@code const char *symbol(void)} and returns the C string (empty if NULL). */
     static String cString(SymbolLookup lookup, String symbol) {
-        MemorySegment fn = lookup.find(symbol).orElseThrow(() -> new IllegalStateException("no symbol " + symbol));
-        MethodHandle h = Linker.nativeLinker().downcallHandle(fn, FunctionDescriptor.of(ValueLayout.ADDRESS));
+        MethodHandle h = downcall(lookup, symbol, FunctionDescriptor.of(ValueLayout.ADDRESS));
         try {
             return string((MemorySegment) h.invokeExact());
         } catch (Throwable t) {

@@ -9,7 +9,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * OpenSSL's libcrypto (Debian: libssl3). Used for EVP AEAD with context reuse (AES-GCM with 8-byte tags for
@@ -78,10 +77,9 @@ public final class LibCrypto {
     private LibCrypto() {}
 
     private static String versionOf(java.lang.foreign.SymbolLookup lookup) {
-        var fn = lookup.find("OpenSSL_version").orElseThrow(() -> new IllegalStateException("no OpenSSL_version"));
-        var h = java.lang.foreign.Linker.nativeLinker().downcallHandle(fn, FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        MethodHandle h = Calls.downcall(lookup, "OpenSSL_version", FunctionDescriptor.of(ADDRESS, JAVA_INT));
         try {
-            String text = Calls.string((java.lang.foreign.MemorySegment) h.invokeExact(OPENSSL_VERSION));
+            String text = Calls.string((MemorySegment) h.invokeExact(OPENSSL_VERSION));
             String[] words = text.split(" "); // "OpenSSL 3.0.19 27 Jan 2026"
             return words.length > 1 ? words[1] : text;
         } catch (Throwable t) {
@@ -93,21 +91,9 @@ public final class LibCrypto {
         return LIBRARY;
     }
 
-    public static boolean isAvailable() {
-        return LIBRARY.isAvailable();
-    }
-
-    public static void ensureAvailable() {
-        LIBRARY.ensureAvailable();
-    }
-
-    public static Optional<Throwable> unavailabilityCause() {
-        return LIBRARY.unavailabilityCause();
-    }
-
     /** {@code OpenSSL_version_num()}: 0xMNN00PP0L for 3.x (e.g. 0x30000130 for 3.0.19). */
     public static long versionNumber() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (long) VERSION_NUM.invokeExact();
         } catch (Throwable t) {
@@ -117,7 +103,7 @@ public final class LibCrypto {
 
     /** A new cipher context (free with {@link #cipherCtxFree}); {@code NULL} when out of memory. */
     public static MemorySegment cipherCtxNew() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (MemorySegment) CTX_NEW.invokeExact();
         } catch (Throwable t) {
@@ -135,7 +121,7 @@ public final class LibCrypto {
 
     /** {@code EVP_aes_256_gcm()}: a static cipher description, never freed. */
     public static MemorySegment aes256Gcm() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (MemorySegment) AES_256_GCM.invokeExact();
         } catch (Throwable t) {
@@ -148,7 +134,7 @@ public final class LibCrypto {
      * {@link #CTRL_AEAD_SET_TAG} of length 8 it produces and checks the truncated tags DAVE frames carry.
      */
     public static MemorySegment aes128Gcm() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (MemorySegment) AES_128_GCM.invokeExact();
         } catch (Throwable t) {
@@ -158,7 +144,7 @@ public final class LibCrypto {
 
     /** {@code EVP_chacha20_poly1305()}: RFC 8439 AEAD, 12-byte IV, 16-byte tag. */
     public static MemorySegment chacha20Poly1305() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (MemorySegment) CHACHA20_POLY1305.invokeExact();
         } catch (Throwable t) {
@@ -215,7 +201,7 @@ public final class LibCrypto {
      * {@code EVP_CipherInit_ex}, {@code EVP_CipherUpdate}, {@code EVP_CipherFinal_ex}, {@code EVP_CIPHER_CTX_ctrl}.
      */
     public static MemorySegment aeadFunctions() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         return AEAD_FUNCTIONS;
     }
 }

@@ -9,7 +9,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * libmediaplane, our own small C library (native/ in the source tree), built by CMake during the Maven build
@@ -133,21 +132,9 @@ public final class MediaplaneNative {
         return LIBRARY;
     }
 
-    public static boolean isAvailable() {
-        return LIBRARY.isAvailable();
-    }
-
-    public static void ensureAvailable() {
-        LIBRARY.ensureAvailable();
-    }
-
-    public static Optional<Throwable> unavailabilityCause() {
-        return LIBRARY.unavailabilityCause();
-    }
-
     /** {@code mp_version()}: "0.1.0"; throws {@link NativeUnavailableException} when the library is not loaded. */
     public static String version() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         return LIBRARY.version().orElseThrow();
     }
 

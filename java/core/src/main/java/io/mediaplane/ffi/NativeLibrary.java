@@ -4,12 +4,14 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * The state of one native library in this process: loaded (lookup, file, version, where it came from) or
@@ -65,6 +67,12 @@ public final class NativeLibrary {
         return Optional.ofNullable(cause);
     }
 
+    /** Empty when available, else why not, phrased for a person (the cause's message). */
+    public Optional<String> unavailableReason() {
+        return cause == null ? Optional.empty()
+                : Optional.of(cause.getMessage() != null ? cause.getMessage() : cause.toString());
+    }
+
     public Optional<String> version() {
         return loaded == null ? Optional.empty() : Optional.of(loaded.version());
     }
@@ -78,7 +86,7 @@ public final class NativeLibrary {
     }
 
     /** This library marked unavailable after loading, e.g. when its initialisation call failed. */
-    public NativeLibrary withFailure(String why) {
+    private NativeLibrary withFailure(String why) {
         String where = loaded == null ? "" : " (" + loaded.path() + ", version " + loaded.version() + ")";
         return new NativeLibrary(spec, null, new NativeUnavailableException(name() + where + ": " + why, cause));
     }
@@ -123,6 +131,24 @@ public final class NativeLibrary {
         /** A symbol's address (for function pointers and globals), if present. */
         public Optional<MemorySegment> find(String symbol) {
             return library.loaded == null ? Optional.empty() : library.loaded.lookup().find(symbol);
+        }
+
+        /**
+         * {@link #finish()}, then the library's {@code int symbol(void)} initialisation, which it requires once
+         * before any other call; a status {@code succeeded} rejects makes the library unavailable, naming it.
+         */
+        public NativeLibrary finishAndInit(String symbol, IntPredicate succeeded) {
+            MethodHandle init = bind(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT));
+            NativeLibrary finished = finish();
+            if (!finished.isAvailable()) {
+                return finished;
+            }
+            try {
+                int status = (int) init.invokeExact();
+                return succeeded.test(status) ? finished : finished.withFailure(symbol + "() returned " + status);
+            } catch (Throwable t) {
+                return finished.withFailure(symbol + "() failed: " + t);
+            }
         }
 
         public NativeLibrary finish() {

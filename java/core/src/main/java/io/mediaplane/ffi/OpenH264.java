@@ -13,7 +13,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Cisco's libopenh264 (Debian 12: libopenh264-7, 2.3.1). The C API hands out decoders and encoders as
@@ -49,8 +48,7 @@ public final class OpenH264 {
     private OpenH264() {}
 
     private static String versionOf(SymbolLookup lookup) {
-        MemorySegment fn = lookup.find("WelsGetCodecVersionEx").orElseThrow();
-        MethodHandle h = Linker.nativeLinker().downcallHandle(fn, FunctionDescriptor.ofVoid(ADDRESS));
+        MethodHandle h = Calls.downcall(lookup, "WelsGetCodecVersionEx", FunctionDescriptor.ofVoid(ADDRESS));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(VERSION);
             h.invokeExact(v);
@@ -62,18 +60,6 @@ public final class OpenH264 {
 
     public static NativeLibrary library() {
         return LIBRARY;
-    }
-
-    public static boolean isAvailable() {
-        return LIBRARY.isAvailable();
-    }
-
-    public static void ensureAvailable() {
-        LIBRARY.ensureAvailable();
-    }
-
-    public static Optional<Throwable> unavailabilityCause() {
-        return LIBRARY.unavailabilityCause();
     }
 
     // ---- Decoder: ISVCDecoder calls through its function table (codec_api.h, struct ISVCDecoderVtbl) ----------
@@ -149,6 +135,7 @@ public final class OpenH264 {
     private static final MethodHandle DECODER_SET_OPTION_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
 
+    /** A handle whose first argument is the function's address; null when the library is unavailable. */
     private static MethodHandle functionPointerCall(FunctionDescriptor descriptor) {
         return LIBRARY.isAvailable() ? Linker.nativeLinker().downcallHandle(descriptor) : null;
     }
@@ -254,7 +241,7 @@ public final class OpenH264 {
     }
 
     public static void destroyDecoder(MemorySegment decoder) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             DESTROY_DECODER.invokeExact(decoder);
         } catch (Throwable t) {
@@ -268,7 +255,7 @@ public final class OpenH264 {
     }
 
     public static void destroyEncoder(MemorySegment encoder) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             DESTROY_ENCODER.invokeExact(encoder);
         } catch (Throwable t) {
@@ -277,7 +264,7 @@ public final class OpenH264 {
     }
 
     private static MemorySegment create(MethodHandle factory, boolean returnsLong) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
             long rc = returnsLong ? (long) factory.invokeExact(out) : (int) factory.invokeExact(out);
@@ -412,23 +399,18 @@ public final class OpenH264 {
     private static final int ENC_VTABLE_SLOTS = 9;
 
     // Handles taking the function pointer first: the address comes from the object's table at call time.
-    private static final MethodHandle ENC_CALL_PTR = encoderCall(
+    private static final MethodHandle ENC_CALL_PTR = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle ENC_CALL = encoderCall(
+    private static final MethodHandle ENC_CALL = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle ENC_CALL_PTR_PTR = encoderCall(
+    private static final MethodHandle ENC_CALL_PTR_PTR = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     // The library is C++: ForceIntraFrame(bool bIDR, int iLayerId = -1); the C table omits the defaulted
     // argument, so pass -1 (all layers) explicitly rather than leave a register undefined.
-    private static final MethodHandle ENC_CALL_BOOL_INT = encoderCall(
+    private static final MethodHandle ENC_CALL_BOOL_INT = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, java.lang.foreign.ValueLayout.JAVA_BOOLEAN, JAVA_INT));
-    private static final MethodHandle ENC_CALL_INT_PTR = encoderCall(
+    private static final MethodHandle ENC_CALL_INT_PTR = functionPointerCall(
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-
-    /** A handle whose first argument is the function's address; null when the library is unavailable. */
-    private static MethodHandle encoderCall(FunctionDescriptor descriptor) {
-        return LIBRARY.isAvailable() ? Linker.nativeLinker().downcallHandle(descriptor) : null;
-    }
 
     private static MemorySegment encoderMethod(MemorySegment encoder, int slot) {
         MemorySegment table = encoder.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0);
@@ -437,7 +419,7 @@ public final class OpenH264 {
 
     /** {@code GetDefaultParams(SEncParamExt*)}: fills {@code params} ({@link #ENC_PARAM_SIZE} bytes); 0 = success. */
     public static int encoderGetDefaultParams(MemorySegment encoder, MemorySegment params) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL_PTR.invokeExact(encoderMethod(encoder, ENC_GET_DEFAULT_PARAMS), encoder, params);
         } catch (Throwable t) {
@@ -447,7 +429,7 @@ public final class OpenH264 {
 
     /** {@code InitializeExt(const SEncParamExt*)}: {@code CM_RETURN}, 0 = success. */
     public static int encoderInitializeExt(MemorySegment encoder, MemorySegment params) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL_PTR.invokeExact(encoderMethod(encoder, ENC_INITIALIZE_EXT), encoder, params);
         } catch (Throwable t) {
@@ -456,7 +438,7 @@ public final class OpenH264 {
     }
 
     public static int encoderUninitialize(MemorySegment encoder) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL.invokeExact(encoderMethod(encoder, ENC_UNINITIALIZE), encoder);
         } catch (Throwable t) {
@@ -469,7 +451,7 @@ public final class OpenH264 {
      * the encoder's own buffer, valid until its next call.
      */
     public static int encoderEncodeFrame(MemorySegment encoder, MemorySegment source, MemorySegment info) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL_PTR_PTR.invokeExact(encoderMethod(encoder, ENC_ENCODE_FRAME), encoder, source, info);
         } catch (Throwable t) {
@@ -479,7 +461,7 @@ public final class OpenH264 {
 
     /** {@code ForceIntraFrame(bIDR, -1)}: the next encoded frame of every layer is intra (IDR when {@code idr}). */
     public static int encoderForceIntraFrame(MemorySegment encoder, boolean idr) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL_BOOL_INT.invokeExact(encoderMethod(encoder, ENC_FORCE_INTRA_FRAME), encoder, idr, -1);
         } catch (Throwable t) {
@@ -489,7 +471,7 @@ public final class OpenH264 {
 
     /** {@code SetOption(ENCODER_OPTION, void*)}: 0 = success. */
     public static int encoderSetOption(MemorySegment encoder, int option, MemorySegment value) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) ENC_CALL_INT_PTR.invokeExact(encoderMethod(encoder, ENC_SET_OPTION), encoder, option, value);
         } catch (Throwable t) {

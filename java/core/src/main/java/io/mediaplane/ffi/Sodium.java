@@ -9,7 +9,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * libsodium. The copy bundled in lazysodium-java's jar ({@code linux64/libsodium.so}) is used unless the system
@@ -49,7 +48,6 @@ public final class Sodium {
 
     static {
         NativeLibrary.Binder b = NativeLibrary.load(SPEC).binder();
-        MethodHandle init = b.bind("sodium_init", FunctionDescriptor.of(JAVA_INT));
         AES256GCM_IS_AVAILABLE = b.bind("crypto_aead_aes256gcm_is_available", FunctionDescriptor.of(JAVA_INT),
                 Linker.Option.critical(false));
         Linker.Option critical = Linker.Option.critical(true);
@@ -71,18 +69,8 @@ public final class Sodium {
         for (int i = 0; i < aead.length; i++) {
             AEAD_FUNCTIONS[i] = b.find(aead[i]).orElse(MemorySegment.NULL);
         }
-        NativeLibrary lib = b.finish();
-        if (lib.isAvailable()) {
-            try {
-                // 0 = initialised now, 1 = already initialised, -1 = failure (sodium/core.h)
-                if ((int) init.invokeExact() < 0) {
-                    lib = lib.withFailure("sodium_init() returned -1");
-                }
-            } catch (Throwable t) {
-                lib = lib.withFailure("sodium_init() failed: " + t);
-            }
-        }
-        LIBRARY = lib;
+        // 0 = initialised now, 1 = already initialised, -1 = failure (sodium/core.h)
+        LIBRARY = b.finishAndInit("sodium_init", status -> status >= 0);
     }
 
     private Sodium() {}
@@ -91,21 +79,9 @@ public final class Sodium {
         return LIBRARY;
     }
 
-    public static boolean isAvailable() {
-        return LIBRARY.isAvailable();
-    }
-
-    public static void ensureAvailable() {
-        LIBRARY.ensureAvailable();
-    }
-
-    public static Optional<Throwable> unavailabilityCause() {
-        return LIBRARY.unavailabilityCause();
-    }
-
     /** Whether libsodium's AES-256-GCM runs on this CPU (it needs AES-NI and PCLMUL). */
     public static boolean aes256GcmAvailable() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) AES256GCM_IS_AVAILABLE.invokeExact() == 1;
         } catch (Throwable t) {
@@ -115,7 +91,7 @@ public final class Sodium {
 
     /** {@code crypto_aead_aes256gcm_statebytes()}: bytes of the precomputed key state. */
     public static long aes256GcmStateBytes() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (long) AES256GCM_STATEBYTES.invokeExact();
         } catch (Throwable t) {
@@ -181,23 +157,23 @@ public final class Sodium {
 
     /** Addresses of {@code crypto_aead_aes256gcm_encrypt_afternm} and {@code _decrypt_afternm}. */
     public static MemorySegment aes256GcmEncryptAfternmFunction() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         return AEAD_FUNCTIONS[0];
     }
 
     public static MemorySegment aes256GcmDecryptAfternmFunction() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         return AEAD_FUNCTIONS[1];
     }
 
     /** Addresses of {@code crypto_aead_xchacha20poly1305_ietf_encrypt} and {@code _decrypt}. */
     public static MemorySegment xchacha20Poly1305EncryptFunction() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         return AEAD_FUNCTIONS[2];
     }
 
     public static MemorySegment xchacha20Poly1305DecryptFunction() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         return AEAD_FUNCTIONS[3];
     }
 }

@@ -8,7 +8,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * libsrtp2 (Debian: libsrtp2-1), a measured SRTP backend and the reference our own SRTP is checked against.
@@ -60,7 +59,6 @@ public final class Srtp2 {
 
     static {
         NativeLibrary.Binder b = NativeLibrary.load(SPEC).binder();
-        MethodHandle init = b.bind("srtp_init", FunctionDescriptor.of(JAVA_INT));
         GET_VERSION = b.bind("srtp_get_version", FunctionDescriptor.of(JAVA_INT));
         CREATE = b.bind("srtp_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         DEALLOC = b.bind("srtp_dealloc", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -80,18 +78,7 @@ public final class Srtp2 {
         POLICY_CM_32 = b.bind("srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32", setter);
         POLICY_GCM_128 = b.bind("srtp_crypto_policy_set_aes_gcm_128_16_auth", setter);
         POLICY_GCM_256 = b.bind("srtp_crypto_policy_set_aes_gcm_256_16_auth", setter);
-        NativeLibrary lib = b.finish();
-        if (lib.isAvailable()) {
-            try {
-                int status = (int) init.invokeExact(); // srtp_err_status_t: 0 = srtp_err_status_ok
-                if (status != 0) {
-                    lib = lib.withFailure("srtp_init() returned error status " + status);
-                }
-            } catch (Throwable t) {
-                lib = lib.withFailure("srtp_init() failed: " + t);
-            }
-        }
-        LIBRARY = lib;
+        LIBRARY = b.finishAndInit("srtp_init", status -> status == 0); // srtp_err_status_t: 0 = srtp_err_status_ok
     }
 
     private Srtp2() {}
@@ -100,21 +87,9 @@ public final class Srtp2 {
         return LIBRARY;
     }
 
-    public static boolean isAvailable() {
-        return LIBRARY.isAvailable();
-    }
-
-    public static void ensureAvailable() {
-        LIBRARY.ensureAvailable();
-    }
-
-    public static Optional<Throwable> unavailabilityCause() {
-        return LIBRARY.unavailabilityCause();
-    }
-
     /** {@code srtp_get_version()}: major &lt;&lt; 24 | minor &lt;&lt; 16 | micro. */
     public static int versionNumber() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) GET_VERSION.invokeExact();
         } catch (Throwable t) {

@@ -8,7 +8,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * libjpeg-turbo's TurboJPEG API (Debian 12: libturbojpeg0, 2.1.5), for JPEG straight from decoder YUV planes.
@@ -54,21 +53,9 @@ public final class TurboJpeg {
         return LIBRARY;
     }
 
-    public static boolean isAvailable() {
-        return LIBRARY.isAvailable();
-    }
-
-    public static void ensureAvailable() {
-        LIBRARY.ensureAvailable();
-    }
-
-    public static Optional<Throwable> unavailabilityCause() {
-        return LIBRARY.unavailabilityCause();
-    }
-
     /** {@code tjInitCompress()}: a compressor handle, released with {@link #destroy}. */
     public static MemorySegment initCompress() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             MemorySegment handle = (MemorySegment) INIT_COMPRESS.invokeExact();
             if (handle.equals(MemorySegment.NULL)) {
@@ -82,7 +69,7 @@ public final class TurboJpeg {
 
     /** {@code tjDestroy()}: 0 on success, -1 on error. */
     public static int destroy(MemorySegment handle) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (int) DESTROY.invokeExact(handle);
         } catch (Throwable t) {
@@ -108,7 +95,7 @@ public final class TurboJpeg {
 
     /** {@code tjBufSize()}: the largest JPEG a picture of this size and subsampling can produce. */
     public static long bufSize(int width, int height, int subsamp) {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (long) BUF_SIZE.invokeExact(width, height, subsamp);
         } catch (Throwable t) {

@@ -8,7 +8,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
-import java.util.Optional;
 
 /** libvpx (Debian 12: libvpx7, 1.12), for VP8 decode without an FFmpeg subprocess. */
 public final class Vpx {
@@ -49,21 +48,9 @@ public final class Vpx {
         return LIBRARY;
     }
 
-    public static boolean isAvailable() {
-        return LIBRARY.isAvailable();
-    }
-
-    public static void ensureAvailable() {
-        LIBRARY.ensureAvailable();
-    }
-
-    public static Optional<Throwable> unavailabilityCause() {
-        return LIBRARY.unavailabilityCause();
-    }
-
     /** The VP8 decoder interface, for {@code vpx_codec_dec_init_ver}. */
     public static MemorySegment vp8DecoderInterface() {
-        ensureAvailable();
+        LIBRARY.ensureAvailable();
         try {
             return (MemorySegment) VP8_DX.invokeExact();
         } catch (Throwable t) {

@@ -72,7 +72,7 @@ public final class NativeUdpSocket implements UdpSocket {
     public static NativeUdpSocket open(InetSocketAddress bindAddress, UdpSocketOptions options) throws IOException {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(options, "options");
-        MediaplaneNative.ensureAvailable();
+        MediaplaneNative.library().ensureAvailable();
         PeerAddress local = PeerAddress.of(bindAddress);
         boolean ipv6 = bindAddress.getAddress() instanceof Inet6Address;
         int flags = (options.reuseAddress() ? MediaplaneNative.UDP_REUSEADDR : 0)
@@ -235,7 +235,8 @@ public final class NativeUdpSocket implements UdpSocket {
                 release();
             }
         }
-        return counted(batch, r);
+        counters.received(batch, r);
+        return r;
     }
 
     @Override
@@ -271,7 +272,8 @@ public final class NativeUdpSocket implements UdpSocket {
                 release();
             }
         }
-        return counted(batch, r);
+        counters.received(batch, r);
+        return r;
     }
 
     private int receiveNow(DatagramBatch b) {
@@ -279,17 +281,6 @@ public final class NativeUdpSocket implements UdpSocket {
                 b.lengthsSegment, b.datagramLengthsSegment, b.addressesSegment, b.slotCount());
         b.count = Math.max(n, 0);
         return n;
-    }
-
-    private int counted(DatagramBatch b, int r) {
-        int truncated = 0;
-        for (int i = 0; i < r; i++) {
-            if (b.datagramLengths[i] > b.lengths[i]) {
-                truncated++;
-            }
-        }
-        counters.received(r, truncated);
-        return r;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.net.PortUnreachableException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.SocketOption;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -182,7 +183,9 @@ public final class NioUdpSocket implements UdpSocket {
     @Override
     public int receiveBatch(DatagramBatch batch) {
         batch.checkWritable();
-        return counted(batch, receiveNow(batch));
+        int r = receiveNow(batch);
+        counters.received(batch, r);
+        return r;
     }
 
     @Override
@@ -205,7 +208,8 @@ public final class NioUdpSocket implements UdpSocket {
                 break;
             }
         }
-        return counted(batch, r);
+        counters.received(batch, r);
+        return r;
     }
 
     private int receiveNow(DatagramBatch b) {
@@ -256,17 +260,6 @@ public final class NioUdpSocket implements UdpSocket {
             return n;
         }
         return error != 0 ? error : -Errno.EAGAIN;
-    }
-
-    private int counted(DatagramBatch b, int r) {
-        int truncated = 0;
-        for (int i = 0; i < r; i++) {
-            if (b.datagramLengths[i] > b.lengths[i]) {
-                truncated++;
-            }
-        }
-        counters.received(r, truncated);
-        return r;
     }
 
     /** Waits for OP_READ or OP_WRITE: 1 ready, 0 timed out, -EBADF closed (or -errno). */
@@ -368,40 +361,45 @@ public final class NioUdpSocket implements UdpSocket {
         }
     }
 
-    /**
-     * The kernel's value, like the native backend: the JDK halves what getsockopt(2) reports for SO_RCVBUF and
-     * SO_SNDBUF on Linux (to undo the kernel's doubling, socket(7)); the kernel's value is always even, so
-     * doubling it back is exact.
-     */
+    /** The kernel's value, as {@link #bufferSize}. */
     @Override
     public int receiveBufferSize() throws IOException {
-        return 2 * channel.getOption(StandardSocketOptions.SO_RCVBUF);
+        return bufferSize(StandardSocketOptions.SO_RCVBUF);
     }
 
     /** {@code force} is ignored: the JDK has no SO_RCVBUFFORCE, so net.core.rmem_max caps the size. */
     @Override
     public int setReceiveBufferSize(int bytes, boolean force) throws IOException {
-        if (bytes < 1) {
-            throw new IllegalArgumentException("buffer size must be >= 1: " + bytes);
-        }
-        channel.setOption(StandardSocketOptions.SO_RCVBUF, bytes);
-        return receiveBufferSize();
+        return setBufferSize(StandardSocketOptions.SO_RCVBUF, bytes);
     }
 
-    /** The kernel's value, as {@link #receiveBufferSize()}. */
+    /** The kernel's value, as {@link #bufferSize}. */
     @Override
     public int sendBufferSize() throws IOException {
-        return 2 * channel.getOption(StandardSocketOptions.SO_SNDBUF);
+        return bufferSize(StandardSocketOptions.SO_SNDBUF);
     }
 
     /** {@code force} is ignored, as for {@link #setReceiveBufferSize}. */
     @Override
     public int setSendBufferSize(int bytes, boolean force) throws IOException {
+        return setBufferSize(StandardSocketOptions.SO_SNDBUF, bytes);
+    }
+
+    /**
+     * The kernel's value, like the native backend: the JDK halves what getsockopt(2) reports for SO_RCVBUF and
+     * SO_SNDBUF on Linux (to undo the kernel's doubling, socket(7)); the kernel's value is always even, so
+     * doubling it back is exact.
+     */
+    private int bufferSize(SocketOption<Integer> option) throws IOException {
+        return 2 * channel.getOption(option);
+    }
+
+    private int setBufferSize(SocketOption<Integer> option, int bytes) throws IOException {
         if (bytes < 1) {
             throw new IllegalArgumentException("buffer size must be >= 1: " + bytes);
         }
-        channel.setOption(StandardSocketOptions.SO_SNDBUF, bytes);
-        return sendBufferSize();
+        channel.setOption(option, bytes);
+        return bufferSize(option);
     }
 
     @Override

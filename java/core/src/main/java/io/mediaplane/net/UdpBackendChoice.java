@@ -32,13 +32,12 @@ final class UdpBackendChoice {
                 return b;
             }
         }
-        if (MediaplaneNative.isAvailable()) {
+        if (MediaplaneNative.library().isAvailable()) {
             log(UdpSocket.Backend.NATIVE, "libmediaplane " + MediaplaneNative.version()
                     + ": sendmmsg/recvmmsg, UDP GSO");
             return UdpSocket.Backend.NATIVE;
         }
-        log(UdpSocket.Backend.NIO, MediaplaneNative.unavailabilityCause().map(Throwable::getMessage)
-                .orElse("libmediaplane unavailable"));
+        log(UdpSocket.Backend.NIO, MediaplaneNative.library().unavailableReason().orElseThrow());
         return UdpSocket.Backend.NIO;
     }
 

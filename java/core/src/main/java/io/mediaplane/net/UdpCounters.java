@@ -29,9 +29,16 @@ public final class UdpCounters {
         }
     }
 
-    void received(int result, int truncated) {
+    /** A receive call's result; datagrams {@code 0 .. result-1} of {@code batch} are checked for truncation. */
+    void received(DatagramBatch batch, int result) {
         if (result > 0) {
             counts.getAndAdd(RECEIVED, result);
+            int truncated = 0;
+            for (int i = 0; i < result; i++) {
+                if (batch.datagramLengths[i] > batch.lengths[i]) {
+                    truncated++;
+                }
+            }
             if (truncated > 0) {
                 counts.getAndAdd(TRUNCATED, truncated);
             }

@@ -72,7 +72,7 @@ public final class H264Decoder extends NativeVideoDecoder {
      */
     public static H264Decoder create(DecoderOptions options) {
         Objects.requireNonNull(options, "options");
-        OpenH264.ensureAvailable();
+        OpenH264.library().ensureAvailable();
         return opened(new H264Decoder(options));
     }
 

@@ -43,7 +43,7 @@ public final class H264Encoder implements AutoCloseable {
 
     private H264Encoder(H264EncoderConfig config) {
         this.config = config;
-        OpenH264.ensureAvailable();
+        OpenH264.library().ensureAvailable();
         MemorySegment created = OpenH264.createEncoder();
         try {
             MemorySegment params = arena.allocate(OpenH264.ENC_PARAM_SIZE, 8);

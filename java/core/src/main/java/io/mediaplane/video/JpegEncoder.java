@@ -81,7 +81,7 @@ public final class JpegEncoder implements AutoCloseable {
         this.lumaMap = limited ? I420Planes.LUMA_TO_FULL : I420Planes.IDENTITY;
         this.chromaMap = limited ? I420Planes.CHROMA_TO_FULL : I420Planes.IDENTITY;
         if (backend == Backend.TURBOJPEG) {
-            TurboJpeg.ensureAvailable();
+            TurboJpeg.library().ensureAvailable();
             arena = Arena.ofShared();
             planes = arena.allocate(ADDRESS, 3);
             strides = arena.allocate(JAVA_INT, 3);
@@ -138,7 +138,7 @@ public final class JpegEncoder implements AutoCloseable {
             }
             throw new IllegalArgumentException(BACKEND_PROPERTY + "=" + chosen + ": expected turbojpeg or imageio");
         }
-        return TurboJpeg.isAvailable() ? Backend.TURBOJPEG : Backend.IMAGEIO;
+        return TurboJpeg.library().isAvailable() ? Backend.TURBOJPEG : Backend.IMAGEIO;
     }
 
     public Backend backend() {

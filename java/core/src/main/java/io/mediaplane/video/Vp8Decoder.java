@@ -50,7 +50,7 @@ public final class Vp8Decoder extends NativeVideoDecoder {
      */
     public static Vp8Decoder create(DecoderOptions options) {
         Objects.requireNonNull(options, "options");
-        Vpx.ensureAvailable();
+        Vpx.library().ensureAvailable();
         return opened(new Vp8Decoder(options));
     }
 

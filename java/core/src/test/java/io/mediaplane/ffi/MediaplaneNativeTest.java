@@ -29,7 +29,7 @@ class MediaplaneNativeTest {
 
     @BeforeAll
     static void loaded() {
-        assertThat(MediaplaneNative.unavailabilityCause()).isEmpty();
+        assertThat(MediaplaneNative.library().unavailabilityCause()).isEmpty();
     }
 
     @BeforeEach

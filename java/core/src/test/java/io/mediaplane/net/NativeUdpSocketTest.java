@@ -17,7 +17,7 @@ class NativeUdpSocketTest extends UdpSocketConformance {
     @BeforeAll
     static void libmediaplaneIsLoaded() {
         // the build produces it, so its absence is a failure, not a reason to skip
-        assertThat(MediaplaneNative.unavailabilityCause()).isEmpty();
+        assertThat(MediaplaneNative.library().unavailabilityCause()).isEmpty();
     }
 
     @Override

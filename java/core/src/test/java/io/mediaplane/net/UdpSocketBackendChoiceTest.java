@@ -21,7 +21,7 @@ class UdpSocketBackendChoiceTest {
 
     @Test
     void automaticChoiceIsNativeWhenLibmediaplaneLoaded() throws IOException {
-        assertThat(MediaplaneNative.unavailabilityCause()).isEmpty();
+        assertThat(MediaplaneNative.library().unavailabilityCause()).isEmpty();
         try (UdpSocket s = UdpSocket.open(ANY_LOOPBACK_PORT)) {
             assertThat(s).isInstanceOf(NativeUdpSocket.class);
             assertThat(s.backend()).isEqualTo(UdpSocket.Backend.NATIVE);

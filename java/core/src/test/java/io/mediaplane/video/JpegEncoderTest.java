@@ -35,7 +35,7 @@ class JpegEncoderTest {
     static void content() throws Exception {
         frames = TestFrames.testsrc2(dir, 640, 360, 3);
         oddFrames = TestFrames.testsrc2(dir, 319, 241, 3);
-        assertThat(TurboJpeg.isAvailable()).as("libturbojpeg0: %s", TurboJpeg.unavailabilityCause()).isTrue();
+        assertThat(TurboJpeg.library().unavailableReason()).as("libturbojpeg0").isEmpty();
     }
 
     /** The JPEG decoded by FFmpeg into packed yuv420p (video range). */

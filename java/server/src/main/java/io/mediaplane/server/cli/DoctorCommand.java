@@ -53,8 +53,7 @@ final class DoctorCommand implements Callable<Integer> {
                         lib.path().map(Object::toString).orElse("?"));
             } else {
                 missing++;
-                out.printf("  %-20s UNAVAILABLE: %s%n", lib.name(),
-                        lib.unavailabilityCause().map(Throwable::getMessage).orElse("unknown"));
+                out.printf("  %-20s UNAVAILABLE: %s%n", lib.name(), lib.unavailableReason().orElseThrow());
             }
         }
         out.println();
@@ -91,7 +90,7 @@ final class DoctorCommand implements Callable<Integer> {
             out.printf("  %-24s %-8s %s%n", "jpeg", jpeg.id(), jpeg == JpegEncoder.Backend.TURBOJPEG
                     ? "libturbojpeg straight from YUV planes" : "ImageIO through RGB (libturbojpeg unavailable or -D)");
             if (jpeg == JpegEncoder.Backend.TURBOJPEG) {
-                TurboJpeg.ensureAvailable();
+                TurboJpeg.library().ensureAvailable();
             }
         } catch (RuntimeException e) {
             out.printf("  UNUSABLE: %s%n", e.getMessage());

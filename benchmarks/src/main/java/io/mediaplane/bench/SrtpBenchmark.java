@@ -186,11 +186,11 @@ public class SrtpBenchmark {
     }
 
     /** jitsi-srtp's packet interface over our array (its RawPacket lives in libjitsi/jitsi-media-transform). */
-    static final class Buffer implements ByteArrayBuffer {
+    public static final class Buffer implements ByteArrayBuffer {
         private final byte[] buf;
         private int length;
 
-        Buffer(byte[] buf) {
+        public Buffer(byte[] buf) {
             this.buf = buf;
         }
 

@@ -50,6 +50,22 @@ class RtcpTransportCcTest {
     }
 
     @Test
+    void thePaddingIsZeroedWhateverTheBufferHeld() {
+        // 20 + one run chunk (2) + three one-byte deltas = 25 bytes, padded to 28 (§3.1: 32-bit alignment)
+        RtcpTransportCcWriter w = new RtcpTransportCcWriter(3).reset(1, 2, 100, 0);
+        for (long a : every(3, 1000)) {
+            assertThat(w.add(a)).isTrue();
+        }
+        MemorySegment dirty = MemorySegment.ofArray(new byte[64]).fill((byte) 0x55);
+        assertThat(w.write(dirty, 4)).isEqualTo(28);
+        for (long at = 4 + 25; at < 4 + 28; at++) {
+            assertThat(Bytes.u8(dirty, at)).as("padding at %d", at).isZero();
+        }
+        assertThat(Bytes.u8(dirty, 4 + 28)).isEqualTo(0x55);
+        assertThat(view.wrap(dirty, 4, 28)).isEqualTo(PacketStatus.OK);
+    }
+
+    @Test
     void runsLongerThan8191AreSplit() {
         long[] a = every(9000, 1000);
         assertThat(chunks(a)).containsExactly(0x2000 | 8191, 0x2000 | (9000 - 8191));

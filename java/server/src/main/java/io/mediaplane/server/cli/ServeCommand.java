@@ -4,6 +4,7 @@ import io.mediaplane.net.MediaPortOptions;
 import io.mediaplane.server.http.BearerAuth;
 import io.mediaplane.server.http.MediaServer;
 import io.mediaplane.server.http.SiteHandler;
+import io.mediaplane.webrtc.LateJoin;
 import io.mediaplane.webrtc.WebRtcService;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -112,6 +113,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-viewers", paramLabel = "N", description = "viewers per room (default 500)")
     String maxViewers;
 
+    @Option(names = "--late-join", paramLabel = "WAY",
+            description = "how a viewer joining a live room gets its first picture: gop-replay (the publisher's "
+                    + "cached group of pictures, timestamps moved up to live), gop-replay-spaced (the same, timestamps "
+                    + "as sent) or keyframe-request (wait for a keyframe asked of the publisher) (default gop-replay)")
+    String lateJoin;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info or debug (default info)")
     String logLevel;
 
@@ -119,7 +126,7 @@ public final class ServeCommand implements Callable<Integer> {
     record Settings(String httpAddress, int httpPort, String mediaAddress, int mediaPort, List<String> publicHosts,
                     String room, String streamKey, boolean keyGenerated, Map<String, String> roomKeys, String viewKey,
                     boolean open, boolean showKeyToRemote, Path tlsCert, Path tlsKey, String tlsPassword,
-                    int maxSessions, int maxViewers, String logLevel) {}
+                    int maxSessions, int maxViewers, LateJoin lateJoin, String logLevel) {}
 
     @Override
     public Integer call() throws Exception {
@@ -184,7 +191,9 @@ public final class ServeCommand implements Callable<Integer> {
         MediaServer.Config config = new MediaServer.Config(s.httpAddress(), s.httpPort(), webrtc, auth)
                 .withSite(site).withTls(s.tlsCert() == null ? null : Tls.context(s.tlsCert(), s.tlsKey(),
                         s.tlsPassword()));
-        return MediaServer.start(config);
+        MediaServer server = MediaServer.start(config);
+        server.webrtc().lateJoin(s.lateJoin());
+        return server;
     }
 
     /** Every up, non-loopback IPv4 address of this machine, then loopback (for a browser on the same machine). */
@@ -318,7 +327,25 @@ public final class ServeCommand implements Callable<Integer> {
                 sources)), cert == null ? null : Path.of(cert), certKey == null ? null : Path.of(certKey),
                 pick(tlsPassword, "tls-password", "", sources),
                 positive(pick(maxSessions, "max-sessions", "1000", sources), "max-sessions"),
-                positive(pick(maxViewers, "max-viewers", "500", sources), "max-viewers"), level);
+                positive(pick(maxViewers, "max-viewers", "500", sources), "max-viewers"),
+                lateJoin(pick(lateJoin, "late-join", "gop-replay", sources)), level);
+    }
+
+    /** The option's spelling of a {@link LateJoin}: its name in lower case, dashes for underscores. */
+    static String optionName(LateJoin way) {
+        return way.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private LateJoin lateJoin(String v) {
+        for (LateJoin way : LateJoin.values()) {
+            if (optionName(way).equals(v.trim().toLowerCase(Locale.ROOT))) {
+                return way;
+            }
+        }
+        List<String> accepted = java.util.Arrays.stream(LateJoin.values()).map(ServeCommand::optionName).toList();
+        throw new CommandLine.ParameterException(spec.commandLine(), "late-join must be "
+                + String.join(", ", accepted.subList(0, accepted.size() - 1)) + " or " + accepted.getLast()
+                + ", not " + v);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,6 +3,8 @@ package io.mediaplane.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mediaplane.server.http.MediaServer;
+import io.mediaplane.webrtc.LateJoin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,6 +38,51 @@ class ServeCommandSettingsTest {
         assertThat(s.maxSessions()).isEqualTo(1000);
         assertThat(s.maxViewers()).isEqualTo(500);
         assertThat(s.tlsCert()).isNull();
+        assertThat(s.lateJoin()).isEqualTo(LateJoin.GOP_REPLAY);
+    }
+
+    @Test
+    void lateJoinComesFromTheFlagTheEnvironmentOrTheFile() throws Exception {
+        Path file = dir.resolve("serve.properties");
+        Files.writeString(file, "late-join = keyframe-request\n");
+        assertThat(parse(Map.of(), "--config", file.toString()).lateJoin()).isEqualTo(LateJoin.KEYFRAME_REQUEST);
+        assertThat(parse(Map.of("MEDIAPLANE_LATE_JOIN", "gop-replay-spaced"), "--config", file.toString()).lateJoin())
+                .isEqualTo(LateJoin.GOP_REPLAY_SPACED);
+        assertThat(parse(Map.of("MEDIAPLANE_LATE_JOIN", "gop-replay-spaced"), "--config", file.toString(),
+                "--late-join", "gop-replay").lateJoin()).isEqualTo(LateJoin.GOP_REPLAY);
+        assertThat(parse(Map.of(), "--late-join", "Keyframe-Request").lateJoin())
+                .isEqualTo(LateJoin.KEYFRAME_REQUEST);
+    }
+
+    @Test
+    void aBadLateJoinNamesTheAcceptedWays() {
+        assertThatThrownBy(() -> parse(Map.of(), "--late-join", "gop_replay"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("late-join must be gop-replay, gop-replay-spaced or keyframe-request, not gop_replay");
+        assertThatThrownBy(() -> parse(Map.of("MEDIAPLANE_LATE_JOIN", "replay")))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("not replay");
+    }
+
+    @Test
+    void helpShowsTheLateJoinWays() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        CommandLine cl = new CommandLine(new ServeCommand());
+        cl.setOut(new java.io.PrintWriter(out));
+        assertThat(cl.execute("--help")).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("--late-join=WAY").contains("gop-replay-spaced")
+                .contains("keyframe-request").contains("(default gop-replay)");
+    }
+
+    @Test
+    void theServerStartsWithTheChosenWay() throws Exception {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--http-port", "0", "--media-port", "0", "--late-join", "keyframe-request");
+        try (MediaServer server = ServeCommand.start(serve.settings(Map.of()))) {
+            assertThat(server.webrtc().lateJoin()).isEqualTo(LateJoin.KEYFRAME_REQUEST);
+        }
+        try (MediaServer server = ServeCommand.start(parse(Map.of(), "--http-port", "0", "--media-port", "0"))) {
+            assertThat(server.webrtc().lateJoin()).isEqualTo(LateJoin.GOP_REPLAY);
+        }
     }
 
     @Test

@@ -152,6 +152,8 @@ final class RoomMonitor implements AutoCloseable {
             pub.put("nackRequests", p.nackRequests());
             pub.put("nackRecovered", p.nackRecovered());
             pub.put("nackGivenUp", p.nackGivenUp());
+            pub.put("rtxRepaired", p.rtxRepaired());
+            pub.put("rtxNotNeeded", p.rtxDropped());
             m.put("publisher", pub);
         } else {
             m.put("publisher", null);

@@ -22,21 +22,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Loss between a real publisher and us is repaired by our generic NACKs (RFC 4585 §6.2.1): headless Chromium
- * publishes its fake camera over WHIP through a {@link LossyUdpRelay} that loses a seeded 4 % of the first
- * transmissions of its video stream; a Chromium WHEP viewer watches the room directly. Our answer advertises the
- * relay's address (127.0.0.2, on the media port's number) as the only candidate; the viewer's page points its copy
- * of the answer at the media port itself.
+ * Loss between a real publisher and us is repaired by our generic NACKs (RFC 4585 §6.2.1) and the publisher's RTX
+ * (RFC 4588): headless Chromium publishes its fake camera over WHIP through a {@link LossyUdpRelay} that loses a
+ * seeded 5 % of the first transmissions of its video SSRC (never the RTX stream, STUN, DTLS or RTCP); a Chromium
+ * WHEP viewer watches the room directly. Our answer advertises the relay's address (127.0.0.2, on the media port's
+ * number) as the only candidate; the viewer's page points its copy of the answer at the media port itself.
  *
  * <p>The figures asserted all come from the peers and the server, never from the clock: the relay's list of lost
- * sequence numbers, our NACK counters (NACK packets, numbers requested, missing packets that came after all, numbers
- * given up), Chromium's {@code outbound-rtp} ({@code nackCount}: NACKs it received; {@code retransmittedPacketsSent})
- * and the viewer's {@code inbound-rtp} ({@code framesDecoded}, {@code packetsLost}, {@code pliCount}).
+ * sequence numbers and its packet counts per SSRC; our counters (NACK packets, numbers requested, missing packets
+ * that came after all, RTX packets that repaired one, numbers given up, RFC 3550 cumulative loss); Chromium's
+ * {@code outbound-rtp} ({@code nackCount}: NACKs it received; {@code retransmittedPacketsSent}) and the viewer's
+ * {@code inbound-rtp} ({@code framesDecoded}, {@code packetsLost}, {@code pliCount}).
  *
- * <p>The negative control publishes the same way with {@code a=rtcp-fb:* nack} removed from Chromium's offer, so
- * nothing NACKs: the relay loses as much, Chromium retransmits nothing, nothing is recovered and the loss reaches
- * the viewer. The positive test's bounds (most lost packets retransmitted by Chromium and recovered by us, the viewer
- * missing no more than we could not recover) fail in that set-up, so they cannot pass without working NACKs.
+ * <p>Chromium also resends some lost packets nobody NACKed: 4–9 of 20–25 in our runs, on our transport-cc feedback
+ * (none once the transport-wide sequence number is removed from its offer). So not every lost packet becomes a gap
+ * we NACK, and the bounds that tell NACK from no NACK are the loss left at the server and at the viewer. The
+ * negative control publishes the same way with {@code a=rtcp-fb:* nack} removed from Chromium's offer: the relay
+ * loses as much, we send no NACK, Chromium resends only those few, and most of the loss reaches the server and the
+ * viewer (about 80 %), where the positive test allows at most 10 %.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PublisherNackInteropTest {

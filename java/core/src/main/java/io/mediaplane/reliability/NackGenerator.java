@@ -227,6 +227,19 @@ public final class NackGenerator {
         return n == 0 ? 0 : RtcpNack.write(s, off, senderSsrc, mediaSsrc, scratch, n);
     }
 
+    /**
+     * Whether a retransmission of {@code seq} is wanted (RFC 4588 §4): it is missing and still requested, or newer
+     * than anything received (a resend can overtake the packet after the one it repairs). A copy of a packet already
+     * received (a bandwidth probe, a second answer to one request) or of one given up is not.
+     */
+    public boolean wants(int seq) {
+        if (highest == NONE) {
+            return true;
+        }
+        long ext = highest + (short) ((seq - (int) highest) & 0xFFFF); // the number nearest the newest
+        return ext > highest || missingSeq[(int) ext & mask] == ext;
+    }
+
     /** Whether a lost packet was given up since the last call (then a keyframe request is in order); clears it. */
     public boolean takeKeyframeNeeded() {
         boolean k = keyframeNeeded;

@@ -38,11 +38,10 @@ public final class RtxUnwrapper {
 
     /** The RTX stream {@code rtxSsrc} repairs {@code mediaSsrc} ({@code a=ssrc-group:FID media rtx}, RFC 4588 §8.7). */
     public RtxUnwrapper ssrc(int mediaSsrc, int rtxSsrc) {
-        for (int i = 0; i < streams; i++) {
-            if (rtxSsrcs[i] == rtxSsrc) {
-                mediaSsrcs[i] = mediaSsrc;
-                return this;
-            }
+        int k = stream(rtxSsrc);
+        if (k >= 0) {
+            mediaSsrcs[k] = mediaSsrc;
+            return this;
         }
         if (streams == MAX_STREAMS) {
             throw new IllegalStateException("at most " + MAX_STREAMS + " RTX streams");
@@ -59,21 +58,51 @@ public final class RtxUnwrapper {
     }
 
     /**
+     * The original sequence number (OSN) the RTX packet {@code packet} carries, or -1 when it is not on a negotiated
+     * RTX stream or carries none (a padding-only probe): lets a receiver check that it still wants the packet before
+     * {@link #unwrap}ping it. Counts nothing.
+     */
+    public int originalSequenceNumber(RtpPacket packet) {
+        if (apt[packet.payloadType()] < 0 || stream(packet.ssrc()) < 0 || packet.payloadLength() < 2) {
+            return -1;
+        }
+        return Bytes.u16(packet.segment(), packet.payloadOffset());
+    }
+
+    /**
      * Restores the original packet from the RTX packet {@code packet} (wrapped over {@code buffer}); on OK the
      * buffer holds the original packet and {@code packet} is re-wrapped over it. Otherwise nothing changed and
      * the caller drops the packet (a padding-only RTX packet, sent for bandwidth probing, is
      * {@link ReliabilityStatus#RTX_NO_OSN}).
      */
     public ReliabilityStatus unwrap(RtpPacket packet, PacketBuffer buffer) {
+        return unwrap(packet, buffer, true);
+    }
+
+    /**
+     * As {@link #unwrap(RtpPacket, PacketBuffer)} for a packet held in a segment of the caller's (e.g. a receive
+     * buffer): on OK {@code packet} is re-wrapped over the same segment, starting two bytes later.
+     */
+    public ReliabilityStatus unwrap(RtpPacket packet) {
+        return unwrap(packet, null, false);
+    }
+
+    private int stream(int rtxSsrc) {
+        for (int k = 0; k < streams; k++) {
+            if (rtxSsrcs[k] == rtxSsrc) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private ReliabilityStatus unwrap(RtpPacket packet, PacketBuffer buffer, boolean inBuffer) {
         int original = apt[packet.payloadType()];
         if (original < 0) {
             return counters.count(ReliabilityStatus.NOT_RTX);
         }
-        int k = 0;
-        while (k < streams && rtxSsrcs[k] != packet.ssrc()) {
-            k++;
-        }
-        if (k == streams) {
+        int k = stream(packet.ssrc());
+        if (k < 0) {
             return counters.count(ReliabilityStatus.NOT_RTX);
         }
         int mediaSsrc = mediaSsrcs[k];
@@ -82,11 +111,18 @@ public final class RtxUnwrapper {
         }
         MemorySegment s = packet.segment();
         long off = packet.offset();
+        int length = packet.length();
         int osn = Bytes.u16(s, packet.payloadOffset());
         int header = packet.headerLength();
         MemorySegment.copy(s, off, s, off + 2, header); // overlapping: copied as if through a temporary
-        buffer.trimFront(2);
-        if (packet.wrap(buffer) != PacketStatus.OK) {
+        PacketStatus status;
+        if (inBuffer) {
+            buffer.trimFront(2);
+            status = packet.wrap(buffer);
+        } else {
+            status = packet.wrap(s, off + 2, length - 2);
+        }
+        if (status != PacketStatus.OK) {
             throw new IllegalStateException("an RTX packet that was valid stopped being valid after unwrapping");
         }
         packet.setSequenceNumber(osn);

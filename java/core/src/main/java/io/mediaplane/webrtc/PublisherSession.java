@@ -8,6 +8,7 @@ import io.mediaplane.reliability.KeyframeRequester;
 import io.mediaplane.reliability.NackGenerator;
 import io.mediaplane.reliability.ReliabilityStatus;
 import io.mediaplane.reliability.ReceiverStatistics;
+import io.mediaplane.reliability.RtxUnwrapper;
 import io.mediaplane.reliability.TransportFeedbackGenerator;
 import io.mediaplane.rtp.PacketStatus;
 import io.mediaplane.rtp.RtcpReceiverReport;
@@ -20,8 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  * A WHIP publisher: its opened RTP is classified by payload type (the answer kept the offer's numbers, so PTs
  * are unique across the BUNDLE group) and handed to every viewer of the room, each of which rewrites it into a
  * buffer of its own; optionally it also feeds a {@link StreamFeed} (depacketized frames for the stream kernel).
- * Video loss is NACKed upstream (RFC 4585 §6.2.1; without RTX negotiated the publisher resends on the media
- * SSRC, and the resent packet is forwarded like any other), and receiver reports (RFC 3550 §6.4.2) give the
+ * Video loss is NACKed upstream (RFC 4585 §6.2.1); a retransmission comes over RTX when the publisher offered it
+ * (RFC 4588: unwrapped in place into the original packet, then forwarded like any other) or else as the original
+ * packet on the media SSRC. Receiver reports (RFC 3550 §6.4.2) give the
  * publisher's congestion control its loss figures.
  */
 public final class PublisherSession extends WebRtcSession {
@@ -70,14 +72,21 @@ public final class PublisherSession extends WebRtcSession {
     /** The service's fan-out (one per media port); on the receive thread only. */
     private FanOut fanOut;
     private final NackGenerator nacks;
+    /** Turns the publisher's RTX packets back into the video packets they repair; null without RTX or NACK. */
+    private final RtxUnwrapper rtx;
     private volatile ReceiverStatistics videoStats;
     private long lastFeedback;
     private long lastReport;
     final LongAdder nacksSent = new LongAdder();
+    /** Sequence numbers asked for in those NACKs (one per number per NACK: a retry counts again). */
+    final LongAdder nackRequests = new LongAdder();
+    /** Missing video packets that came after all (retransmitted, or merely late). */
+    final LongAdder nackRecovered = new LongAdder();
     final LongAdder rtpReceived = new LongAdder();
     final LongAdder rtpForwarded = new LongAdder();
     final LongAdder rtpDropped = new LongAdder();
     final LongAdder rtxDropped = new LongAdder();
+    final LongAdder rtxRepaired = new LongAdder();
 
     PublisherSession(String id, Room room, AnswerResult.Answered negotiated, String etag, WebRtcService service,
                      StreamFeed feed) {
@@ -88,6 +97,10 @@ public final class PublisherSession extends WebRtcSession {
         this.feed = feed;
         this.fanOut = service == null ? null : service.fanOut();
         this.nacks = video != null && video.nack() ? new NackGenerator() : null;
+        this.rtx = nacks != null && video.rtxPayloadType() >= 0 && video.remoteSsrc() >= 0 && video.remoteRtxSsrc() >= 0
+                ? new RtxUnwrapper().payloadType(video.rtxPayloadType(), video.payloadType())
+                        .ssrc((int) video.remoteSsrc(), (int) video.remoteRtxSsrc())
+                : null;
         this.gop = video == null ? null : new RtpGopCache(GOP_CACHE_BYTES);
         this.videoRing = video == null ? null : new PacketRing(2 * ViewerSession.HISTORY_PACKETS, ViewerSession.BUFFER);
         int cc = video != null ? video.extensions().transportCc() : 0;
@@ -147,8 +160,12 @@ public final class PublisherSession extends WebRtcSession {
         } else if (audio != null && pt == audio.payloadType()) {
             media = audio;
         } else if (video != null && pt == video.rtxPayloadType()) {
-            rtxDropped.increment(); // retransmissions and bandwidth probes: only asked-for ones matter (RFC 4588 §4)
-            return;
+            if (!repairs()) {
+                rtxDropped.increment();
+                return;
+            }
+            rtxRepaired.increment();
+            media = video;
         } else {
             rtpDropped.increment();
             return;
@@ -185,6 +202,20 @@ public final class PublisherSession extends WebRtcSession {
         }
     }
 
+    /**
+     * Whether the RTX packet in {@link #packet} repairs a video packet we lack; if so it is now that packet
+     * (unwrapped in place, RFC 4588 §4). Only asked-for retransmissions matter: libwebrtc also sends bandwidth
+     * probes on the RTX stream, padding-only or as copies of packets we already have.
+     */
+    private boolean repairs() {
+        RtxUnwrapper u = rtx;
+        if (u == null) {
+            return false;
+        }
+        int osn = u.originalSequenceNumber(packet);
+        return osn >= 0 && nacks.wants(osn) && u.unwrap(packet) == ReliabilityStatus.OK;
+    }
+
     private void onVideoPacket(int ssrc, int seq, int ts, long now) {
         if (videoStats == null || videoStats.ssrc() != ssrc) {
             videoStats = new ReceiverStatistics(ssrc, video.clockRate());
@@ -195,7 +226,11 @@ public final class PublisherSession extends WebRtcSession {
         videoStats.onPacket(seq, ts, now);
         repeatKeyframeRequest(now);
         if (nacks != null) {
+            long recovered = nacks.recovered();
             nacks.onPacket(seq, now);
+            if (nacks.recovered() != recovered) {
+                nackRecovered.increment();
+            }
         }
         if (now - lastFeedback < FEEDBACK_INTERVAL_NANOS) {
             return;
@@ -211,6 +246,7 @@ public final class PublisherSession extends WebRtcSession {
         }
         ReceiverStatistics stats = videoStats;
         int[] nackLength = new int[1];
+        long requested = nacks == null ? 0 : nacks.requested();
         // a compound: RR first (RFC 3550 §6.1), so it is valid whether or not rtcp-rsize was negotiated
         sendRtcp(s -> {
             int len = RtcpReceiverReport.write(s, 0, FEEDBACK_SSRC);
@@ -223,6 +259,7 @@ public final class PublisherSession extends WebRtcSession {
         });
         if (nackLength[0] > 0) {
             nacksSent.increment();
+            nackRequests.add(nacks.requested() - requested);
         }
         if (nacks != null && nacks.takeKeyframeNeeded()) {
             room().requestKeyframe(); // a loss NACK could not repair: only a new keyframe fixes the pictures
@@ -293,8 +330,35 @@ public final class PublisherSession extends WebRtcSession {
         return stats == null ? 0 : stats.expected();
     }
 
+    /** Generic NACK packets sent to this publisher (RFC 4585 §6.2.1). */
     public long nacksSent() {
         return nacksSent.sum();
+    }
+
+    /** Sequence numbers requested in those NACKs, a retry of the same number counted again. */
+    public long nackRequests() {
+        return nackRequests.sum();
+    }
+
+    /** Video packets that were missing (so NACKed, when negotiated) and arrived later: the repaired losses. */
+    public long nackRecovered() {
+        return nackRecovered.sum();
+    }
+
+    /** RTX packets (RFC 4588) that repaired a missing video packet. */
+    public long rtxRepaired() {
+        return rtxRepaired.sum();
+    }
+
+    /** RTX packets not needed: padding-only probes, copies of packets we have, RTX without NACK negotiated. */
+    public long rtxDropped() {
+        return rtxDropped.sum();
+    }
+
+    /** Missing video packets no longer asked for (retry or age limit): losses NACK did not repair. */
+    public long nackGivenUp() {
+        NackGenerator g = nacks;
+        return g == null ? 0 : g.counters().get(ReliabilityStatus.GIVEN_UP);
     }
 
     @Override

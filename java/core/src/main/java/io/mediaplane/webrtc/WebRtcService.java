@@ -168,7 +168,7 @@ public final class WebRtcService implements AutoCloseable {
                 return full("The server has reached its limit of " + config.maxSessions() + " sessions.");
             }
             IceCredentials local = IceCredentials.random();
-            AnswerResult a = answerer(local, false, true).answerPublisher(offer);
+            AnswerResult a = answerer(local, true, true).answerPublisher(offer);
             if (a instanceof AnswerResult.Refused r) {
                 return new SessionResult.Refused(r.reason(), r.detail());
             }
@@ -232,8 +232,9 @@ public final class WebRtcService implements AutoCloseable {
     }
 
     /**
-     * @param rtx viewers get RTX: we answer their NACKs from a history; publishers do not, as nothing NACKs them
-     *            yet and RTX would only bring their bandwidth probes
+     * @param rtx viewers get RTX: we answer their NACKs from a history; publishers get it too, so that their
+     *            retransmissions and bandwidth probes come on a stream of their own (RFC 4588): without RTX libwebrtc
+     *            probes with padding-only packets on the video SSRC, which every viewer would be sent
      * @param transportCc publishers get transport-cc when they offer it: their bandwidth estimator needs our
      *            feedback; viewers do not, as we estimate nothing from theirs
      */

@@ -98,4 +98,22 @@ class NackGeneratorTest {
         assertThat(lost).containsExactly(65531, 65532, 65533, 65534, 65535, 0, 1, 2);
         assertThat(g.writeNack(0, s, 0, 0x1111, 0x2222)).isZero(); // nothing due until a round trip passed
     }
+
+    @Test
+    void wantsWhatIsMissingOrNotYetSeenButNoCopies() {
+        NackGenerator g = new NackGenerator();
+        assertThat(g.wants(100)).isTrue(); // nothing seen yet
+        g.onPacket(65534, 0);
+        g.onPacket(2, 0); // 65535, 0, 1 missing, across the wrap
+        assertThat(g.wants(65535)).isTrue();
+        assertThat(g.wants(0)).isTrue();
+        assertThat(g.wants(1)).isTrue();
+        assertThat(g.wants(3)).as("newer than anything seen: a resend that overtook its successor").isTrue();
+        assertThat(g.wants(2)).as("already here: a probe's copy").isFalse();
+        assertThat(g.wants(65534)).isFalse();
+        assertThat(g.wants(60000)).as("long past, never missing").isFalse();
+        g.onPacket(0, 0);
+        assertThat(g.wants(0)).as("repaired once, a second resend is a copy").isFalse();
+        assertThat(g.missing()).isEqualTo(2);
+    }
 }

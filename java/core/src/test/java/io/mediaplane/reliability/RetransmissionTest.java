@@ -254,4 +254,43 @@ class RetransmissionTest {
         assertThat(unwrapper.isRtx(v)).isFalse();
         b.release();
     }
+
+    /** In place in the caller's segment (a receive buffer): the original starts two bytes later, the OSN read first. */
+    @Test
+    void unwrapsInPlaceWithoutABuffer() {
+        Random r = new Random(3);
+        byte[] original = packet(4242, 300, 0, r);
+        RtpPacket o = new RtpPacket();
+        o.wrap(MemorySegment.ofArray(original), 0, original.length);
+        int header = o.headerLength();
+        // the RTX packet (RFC 4588 §4): the original's header with the RTX PT, SSRC and sequence number, then the OSN
+        byte[] rtx = new byte[original.length + 2];
+        System.arraycopy(original, 0, rtx, 0, header);
+        rtx[header] = (byte) (4242 >> 8);
+        rtx[header + 1] = (byte) 4242;
+        System.arraycopy(original, header, rtx, header + 2, original.length - header);
+        MemorySegment s = MemorySegment.ofArray(rtx);
+        RtpPacket view = new RtpPacket();
+        assertThat(view.wrap(s, 0, rtx.length).ok()).isTrue();
+        view.setPayloadType(97);
+        view.setSsrc(RTX_SSRC);
+        view.setSequenceNumber(7);
+        RtxUnwrapper unwrapper = new RtxUnwrapper().payloadType(97, 96).ssrc(SSRC, RTX_SSRC);
+        assertThat(unwrapper.originalSequenceNumber(view)).isEqualTo(4242);
+        assertThat(unwrapper.unwrap(view)).isEqualTo(ReliabilityStatus.OK);
+        assertThat(view.segment()).isSameAs(s);
+        assertThat(view.offset()).isEqualTo(2);
+        assertThat(s.asSlice(2, view.length()).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).isEqualTo(original);
+        assertThat(unwrapper.unwrapped()).isEqualTo(1);
+
+        RtpPacket probe = new RtpPacket(); // padding-only probe on the RTX stream: no OSN
+        byte[] p = new byte[RtpHeader.FIXED_LENGTH];
+        RtpHeader.write(MemorySegment.ofArray(p), 0, false, 97, 8, 0, RTX_SSRC);
+        assertThat(probe.wrap(MemorySegment.ofArray(p), 0, p.length).ok()).isTrue();
+        assertThat(unwrapper.originalSequenceNumber(probe)).isEqualTo(-1);
+        assertThat(unwrapper.unwrap(probe)).isEqualTo(ReliabilityStatus.RTX_NO_OSN);
+        RtpHeader.write(MemorySegment.ofArray(p), 0, false, 97, 8, 0, 0x7777);
+        probe.wrap(MemorySegment.ofArray(p), 0, p.length);
+        assertThat(unwrapper.originalSequenceNumber(probe)).as("an SSRC that is no RTX stream's").isEqualTo(-1);
+    }
 }

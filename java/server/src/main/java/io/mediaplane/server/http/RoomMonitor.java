@@ -149,6 +149,11 @@ final class RoomMonitor implements AutoCloseable {
             pub.put("videoPacketsLost", p.videoPacketsLost());
             pub.put("lossPercent", percent(p.videoPacketsLost(), p.videoPacketsExpected()));
             pub.put("nacksSent", p.nacksSent());
+            pub.put("nackRequests", p.nackRequests());
+            pub.put("nackRecovered", p.nackRecovered());
+            pub.put("nackGivenUp", p.nackGivenUp());
+            pub.put("rtxRepaired", p.rtxRepaired());
+            pub.put("rtxNotNeeded", p.rtxDropped());
             m.put("publisher", pub);
         } else {
             m.put("publisher", null);

@@ -120,50 +120,33 @@ abstract sealed class OpenSslAeadEngine extends AeadEngine {
 
     void closeMore() {}
 
-    /** AES-256-GCM: key schedule set once per context; per packet only the 12-byte IV changes. */
+    /**
+     * AES-GCM, 128 or 256 by the key's length: key schedule set once per context, per packet only the 12-byte IV
+     * changes — Discord's counter in its first four bytes, or, with {@code callerIv}, what the caller wrote into
+     * {@link #iv(boolean)} before the call (SRTP derives it from SSRC, ROC and sequence number, RFC 7714 §8.1).
+     */
     static final class AesGcm extends OpenSslAeadEngine {
+        private final boolean callerIv;
         private final MemorySegment sealIv;
         private final MemorySegment openIv;
 
         AesGcm(byte[] key) {
-            super(LibCrypto.aes256Gcm(), key);
+            this(key, false);
+        }
+
+        AesGcm(byte[] key, boolean callerIv) {
+            super(key.length == 16 ? LibCrypto.aes128Gcm() : LibCrypto.aes256Gcm(), key);
+            this.callerIv = callerIv;
             sealIv = arena.allocate(12);
             openIv = arena.allocate(12);
         }
 
         @Override
         void prepare(boolean seal, int counter) {
-            (seal ? sealIv : openIv).set(SodiumAesGcmEngine.U32_BE, 0, counter);
+            if (!callerIv) {
+                (seal ? sealIv : openIv).set(SodiumAesGcmEngine.U32_BE, 0, counter);
+            }
         }
-
-        @Override
-        MemorySegment key(boolean seal) {
-            return MemorySegment.NULL;
-        }
-
-        @Override
-        MemorySegment iv(boolean seal) {
-            return seal ? sealIv : openIv;
-        }
-    }
-
-    /**
-     * AES-GCM (128 or 256 by the key's length) whose 12-byte IVs the caller writes ({@link #iv(boolean)}) before
-     * each seal or open, as SRTP derives them from SSRC, ROC and sequence number (RFC 7714 §8.1); the counter
-     * argument is unused.
-     */
-    static final class CallerIvAesGcm extends OpenSslAeadEngine {
-        private final MemorySegment sealIv;
-        private final MemorySegment openIv;
-
-        CallerIvAesGcm(byte[] key) {
-            super(key.length == 16 ? LibCrypto.aes128Gcm() : LibCrypto.aes256Gcm(), key);
-            sealIv = arena.allocate(12);
-            openIv = arena.allocate(12);
-        }
-
-        @Override
-        void prepare(boolean seal, int counter) {}
 
         @Override
         MemorySegment key(boolean seal) {

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * ciphertext (§9.1), goes through {@link JceSrtpGcmTransform}: the backend gives RTCP directions that transform.
  */
 final class OpenSslSrtpGcmTransform extends SrtpTransform {
-    private final OpenSslAeadEngine.CallerIvAesGcm engine;
+    private final OpenSslAeadEngine.AesGcm engine;
     private final byte[] salt;
     private final byte[] iv = new byte[12];
 
@@ -20,7 +20,7 @@ final class OpenSslSrtpGcmTransform extends SrtpTransform {
             throw new IllegalArgumentException("AES-GCM session salt is 12 bytes");
         }
         this.salt = sessionSalt.clone();
-        this.engine = new OpenSslAeadEngine.CallerIvAesGcm(sessionKey);
+        this.engine = new OpenSslAeadEngine.AesGcm(sessionKey, true);
     }
 
     private MemorySegment iv(boolean seal, int ssrc, long index) {

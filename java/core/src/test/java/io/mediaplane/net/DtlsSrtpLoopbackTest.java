@@ -163,9 +163,10 @@ class DtlsSrtpLoopbackTest {
         p.client.close();
         assertThat(p.server.whenClosed().get(10, TimeUnit.SECONDS)).isEqualTo(TransportEndReason.PEER_CLOSED);
         assertThat(p.client.endReason()).isEqualTo(TransportEndReason.CLOSED_LOCALLY);
-        // the DTLS thread stopped at the first look at its queue after close (it used to spin in bctls' receive
-        // loop until the loop's one-second wait was over: thousands of calls, and close() waited for it)
-        assertThat(p.client.dtlsReceivesAfterClose()).isEqualTo(1);
+        // the DTLS thread stopped at its first look at the queue after close, or before looking (between two
+        // receives); it used to spin in bctls' receive loop until the loop's one-second wait was over: millions of
+        // calls, and close() waited for it
+        assertThat(p.client.dtlsReceivesAfterClose()).isLessThanOrEqualTo(1);
         byte[] rtp = HEX.parseHex("80601234000003e8deadbeef0102030405060708090a");
         assertThat(p.client.sealAndSend(MemorySegment.ofArray(java.util.Arrays.copyOf(rtp, 64)), 0, rtp.length, 64,
                 false)).isEqualTo(SendStatus.NOT_CONNECTED);

@@ -30,6 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       Baseline: the common Java shape, Agrona's {@code Long2ObjectHashMap} of {@code byte[]} copies plus an
  *       {@code ArrayDeque} for eviction order by count and age. Also ours without the copy:
  *       {@link RetransmissionHistory#retain} takes the sent buffer itself.</li>
+ *   <li>fan-out: one packet remembered by each of 500 viewers' histories (512 packets each, as
+ *       {@code ViewerSession} has them), round after round — {@link RetransmissionHistory#store}'s copy into slots
+ *       that are cold by the time they come round again, against {@link RetransmissionHistory#storeReference}
+ *       (a ticket to the publisher's one copy). Per viewer.</li>
  *   <li>receive side: track arrivals and missing packets with 2% loss, asking for what is due every 16 packets.
  *       Ours: {@link NackGenerator#onPacket} and {@link NackGenerator#collect}. Baseline: a
  *       {@code Long2ObjectHashMap} of per-missing-packet entries, iterated to collect.</li>
@@ -110,6 +114,69 @@ public class NackRtxBenchmark {
             }
         }
         cyclePool.close();
+    }
+
+    /** 500 viewers' histories: each publisher packet is stored by every one of them. */
+    @State(Scope.Thread)
+    public static class FanOutHistories {
+        static final int VIEWERS = 500;
+        static final int VIEWER_HISTORY = 512;
+        final RetransmissionHistory[] copies = new RetransmissionHistory[VIEWERS];
+        final RetransmissionHistory[] references = new RetransmissionHistory[VIEWERS];
+        final byte[] packet = new byte[PACKET];
+        final MemorySegment packetSegment = MemorySegment.ofArray(packet);
+        int seq;
+        long now;
+        long ticket;
+
+        @Setup
+        public void setUp() {
+            RtpHeader.write(packetSegment, 0, false, 96, 0, 0, 0x1234);
+            for (int v = 0; v < VIEWERS; v++) {
+                copies[v] = new RetransmissionHistory(PacketPool.heap(VIEWER_HISTORY + 32, 1600), VIEWER_HISTORY,
+                        MAX_AGE);
+                references[v] = new RetransmissionHistory(PacketPool.heap(64, 1600), VIEWER_HISTORY, MAX_AGE)
+                        .regenerator((ref, sequence, dst, off, cap) -> -1);
+            }
+            for (int i = 0; i < 2 * VIEWER_HISTORY; i++) { // full: each store evicts
+                storeCopies();
+                storeReferences();
+            }
+        }
+
+        int storeCopies() {
+            RtpHeader.setSequenceNumber(packetSegment, 0, seq);
+            int ok = 0;
+            for (RetransmissionHistory h : copies) {
+                ok += h.store(packetSegment, 0, PACKET, now).ok() ? 1 : 0;
+            }
+            seq = (seq + 1) & 0xFFFF;
+            now += PACKET_INTERVAL;
+            return ok;
+        }
+
+        int storeReferences() {
+            int ok = 0;
+            for (RetransmissionHistory h : references) {
+                ok += h.storeReference(seq, ticket, now).ok() ? 1 : 0;
+            }
+            ticket++;
+            seq = (seq + 1) & 0xFFFF;
+            now += PACKET_INTERVAL;
+            return ok;
+        }
+    }
+
+    @Benchmark
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(FanOutHistories.VIEWERS)
+    public int fanOutStoreCopy(FanOutHistories h) {
+        return h.storeCopies();
+    }
+
+    @Benchmark
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(FanOutHistories.VIEWERS)
+    public int fanOutStoreReference(FanOutHistories h) {
+        return h.storeReferences();
     }
 
     @Benchmark

@@ -52,12 +52,7 @@ final class RtpGopCache {
      */
     void onPacket(RtpPacket p, boolean startsKeyframe) {
         if (startsKeyframe && !(valid && p.timestamp() == keyframeTimestamp)) {
-            count = 0;
-            used = 0;
-            frames = 0;
-            keyframeTimestamp = p.timestamp();
-            valid = true;
-            epoch++;
+            startGroup(p.timestamp());
         }
         if (!valid) {
             return;
@@ -83,6 +78,38 @@ final class RtpGopCache {
         lengths[count] = length;
         count++;
         used += length;
+    }
+
+    /**
+     * Empties the cache for a group whose keyframe has timestamp {@code ts}, keeping that picture's packets that came
+     * before its start: a start packet lost and retransmitted (RFC 4588) arrives after the rest of its picture (for
+     * VP8 the only start packet is the frame's first), which would otherwise stay behind in the old group.
+     */
+    private void startGroup(int ts) {
+        int from = count;
+        while (valid && from > 0 && frameTimestamps[frameOf[from - 1]] == ts) {
+            from--;
+        }
+        int kept = valid ? count - from : 0;
+        if (kept > 0) {
+            int base = offsets[from]; // the tail of the slab, in arrival order
+            System.arraycopy(data, base, data, 0, used - base);
+            for (int i = 0; i < kept; i++) {
+                offsets[i] = offsets[from + i] - base;
+                lengths[i] = lengths[from + i];
+                frameOf[i] = 0;
+            }
+            used -= base;
+            frameTimestamps[0] = ts;
+            frames = 1;
+        } else {
+            used = 0;
+            frames = 0;
+        }
+        count = kept;
+        keyframeTimestamp = ts;
+        valid = true;
+        epoch++;
     }
 
     /**

@@ -179,6 +179,42 @@ class GopReplayTest {
         assertThat(viewer.replayedPackets()).isEqualTo(group.size() + 1);
     }
 
+    /**
+     * A keyframe whose start packet was lost and came back as a retransmission after the rest of the picture: the
+     * new group takes the picture's packets that came before its start, so a joiner replays the whole keyframe.
+     */
+    @Test
+    void aKeyframeStartRepairedLateKeepsTheRestOfItsPicture() {
+        RtpGopCache gop = new RtpGopCache(PublisherSession.GOP_CACHE_BYTES);
+        gop.onPacket(packet(10, 3000, IDR, 300), true);
+        gop.onPacket(packet(11, 6000, NON_IDR, 200), false);
+        // the next keyframe (timestamp 9000): its first packet, SPS (12), is lost; 13 and 14 (FU-A middle and end of
+        // the IDR: not starts) arrive, then the P frame's 15, then 12 repaired
+        gop.onPacket(fuA(13, 9000, false), false);
+        gop.onPacket(fuA(14, 9000, false), false);
+        gop.onPacket(packet(12, 9000, SPS, 20), true);
+        gop.onPacket(packet(15, 12000, NON_IDR, 200), false);
+        List<Integer> seqs = new ArrayList<>();
+        List<Integer> timestamps = new ArrayList<>();
+        assertThat(gop.replay(false, (p, ts, ref) -> {
+            seqs.add(p.sequenceNumber());
+            timestamps.add(ts);
+        })).isTrue();
+        assertThat(seqs).containsExactly(13, 14, 12, 15);
+        assertThat(timestamps).containsExactly(9000, 9000, 9000, 12000);
+        assertThat(gop.frames()).isEqualTo(2);
+        List<Integer> compressed = new ArrayList<>();
+        gop.replay(true, (p, ts, ref) -> compressed.add(ts));
+        assertThat(compressed).containsExactly(11999, 11999, 11999, 12000);
+    }
+
+    /** An FU-A (RFC 6184 §5.8) fragment of an IDR slice, neither its start nor its end unless asked. */
+    private RtpPacket fuA(int seq, int ts, boolean start) {
+        RtpPacket p = packet(seq, ts, 0x7C, 100); // FU indicator: NRI 3, type 28
+        p.segment().set(ValueLayout.JAVA_BYTE, p.payloadOffset() + 1, (byte) ((start ? 0x80 : 0) | 5));
+        return p;
+    }
+
     @Test
     void withoutACachedGroupTheViewerWaitsForAKeyframe() {
         RtpGopCache gop = new RtpGopCache(PublisherSession.GOP_CACHE_BYTES);

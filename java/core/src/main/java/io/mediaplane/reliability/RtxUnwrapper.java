@@ -5,6 +5,7 @@ import io.mediaplane.buffer.PacketBuffer;
 import io.mediaplane.rtp.PacketStatus;
 import io.mediaplane.rtp.RtpPacket;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * Receive side of RTP retransmission, RFC 4588 in session-multiplexing mode (§4, §5): an RTX packet carries the
@@ -76,7 +77,7 @@ public final class RtxUnwrapper {
      * {@link ReliabilityStatus#RTX_NO_OSN}).
      */
     public ReliabilityStatus unwrap(RtpPacket packet, PacketBuffer buffer) {
-        return unwrap(packet, buffer, true);
+        return restore(packet, Objects.requireNonNull(buffer, "buffer"));
     }
 
     /**
@@ -84,7 +85,7 @@ public final class RtxUnwrapper {
      * buffer): on OK {@code packet} is re-wrapped over the same segment, starting two bytes later.
      */
     public ReliabilityStatus unwrap(RtpPacket packet) {
-        return unwrap(packet, null, false);
+        return restore(packet, null);
     }
 
     private int stream(int rtxSsrc) {
@@ -96,7 +97,8 @@ public final class RtxUnwrapper {
         return -1;
     }
 
-    private ReliabilityStatus unwrap(RtpPacket packet, PacketBuffer buffer, boolean inBuffer) {
+    /** {@code buffer}: the packet's buffer, trimmed with it; null when the packet lies in a segment of the caller's. */
+    private ReliabilityStatus restore(RtpPacket packet, PacketBuffer buffer) {
         int original = apt[packet.payloadType()];
         if (original < 0) {
             return counters.count(ReliabilityStatus.NOT_RTX);
@@ -116,7 +118,7 @@ public final class RtxUnwrapper {
         int header = packet.headerLength();
         MemorySegment.copy(s, off, s, off + 2, header); // overlapping: copied as if through a temporary
         PacketStatus status;
-        if (inBuffer) {
+        if (buffer != null) {
             buffer.trimFront(2);
             status = packet.wrap(buffer);
         } else {

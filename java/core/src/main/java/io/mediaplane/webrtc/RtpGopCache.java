@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The publisher's video RTP packets since its last keyframe started, as received (opened, before any rewrite), so
  * that a joining viewer can start from them at once ({@link LateJoin#GOP_REPLAY}) instead of waiting for the answer
- * to a keyframe request. Bounded in bytes: a group of pictures that outgrows the bound is dropped whole and the
- * cache stays empty until the next keyframe (a late joiner then asks for one, as without the cache).
+ * to a keyframe request. Bounded in bytes: a group of pictures that outgrows the bound is dropped whole and nothing
+ * is replayed until the next keyframe (a late joiner then asks for one, as without the cache).
  *
  * <p>Written on the publisher's receive thread only; replayed inside the forwarding of a live packet, while that
  * thread does not write; {@link #holdsKeyframe()} may be read from any thread.
@@ -54,16 +54,20 @@ final class RtpGopCache {
         if (startsKeyframe && !(valid && p.timestamp() == keyframeTimestamp)) {
             startGroup(p.timestamp());
         }
-        if (!valid) {
-            return;
+        if (!valid && count > 0 && p.timestamp() != frameTimestamps[frames - 1]) {
+            if (p.timestamp() - frameTimestamps[frames - 1] < 0) {
+                return; // a straggler of an older picture: no group to add it to
+            }
+            clear(); // without a group only the newest picture is held (see startGroup)
         }
         int length = p.length();
         if (length > MAX_PACKET || used + length > maxBytes) {
-            valid = false; // the group no longer fits: a partial one cannot start a decoder
-            epoch++;
-            count = 0;
-            used = 0;
-            overflows.increment();
+            if (valid) {
+                valid = false; // the group no longer fits: a partial one cannot start a decoder
+                epoch++;
+                overflows.increment();
+            }
+            clear();
             return;
         }
         ensureCapacity(used + length);
@@ -80,17 +84,25 @@ final class RtpGopCache {
         used += length;
     }
 
+    private void clear() {
+        count = 0;
+        used = 0;
+        frames = 0;
+    }
+
     /**
      * Empties the cache for a group whose keyframe has timestamp {@code ts}, keeping that picture's packets that came
      * before its start: a start packet lost and retransmitted (RFC 4588) arrives after the rest of its picture (for
-     * VP8 the only start packet is the frame's first), which would otherwise stay behind in the old group.
+     * VP8 the only start packet is the frame's first), which would otherwise stay behind in the old group — or, with
+     * no group (none yet, or the last one outgrew the bound), among the newest picture's packets, which are held
+     * for this reason alone.
      */
     private void startGroup(int ts) {
         int from = count;
-        while (valid && from > 0 && frameTimestamps[frameOf[from - 1]] == ts) {
+        while (from > 0 && frameTimestamps[frameOf[from - 1]] == ts) {
             from--;
         }
-        int kept = valid ? count - from : 0;
+        int kept = count - from;
         if (kept > 0) {
             int base = offsets[from]; // the tail of the slab, in arrival order
             System.arraycopy(data, base, data, 0, used - base);

@@ -208,6 +208,42 @@ class GopReplayTest {
         assertThat(compressed).containsExactly(11999, 11999, 11999, 12000);
     }
 
+    @Test
+    void aFirstKeyframeWhoseStartArrivesLateIsCachedWhole() {
+        RtpGopCache gop = new RtpGopCache(PublisherSession.GOP_CACHE_BYTES);
+        gop.onPacket(packet(1, 3000, NON_IDR, 200), false); // joined mid-group: nothing to replay
+        gop.onPacket(fuA(3, 6000, false), false);
+        gop.onPacket(fuA(4, 6000, false), false);
+        assertThat(gop.holdsKeyframe()).isFalse();
+        gop.onPacket(packet(2, 6000, SPS, 20), true); // the publisher's first keyframe start, repaired
+        gop.onPacket(packet(5, 9000, NON_IDR, 200), false);
+        assertThat(replayedSequences(gop)).containsExactly(3, 4, 2, 5);
+        assertThat(gop.frames()).isEqualTo(2);
+    }
+
+    @Test
+    void afterAnOverflowTheNextKeyframeRepairedLateIsCachedWhole() {
+        RtpGopCache gop = new RtpGopCache(4000);
+        gop.onPacket(packet(10, 3000, IDR, 1500), true);
+        gop.onPacket(packet(11, 6000, NON_IDR, 1500), false);
+        gop.onPacket(packet(12, 9000, NON_IDR, 1500), false); // over 4000 bytes: the group is dropped
+        assertThat(gop.holdsKeyframe()).isFalse();
+        assertThat(gop.overflows.sum()).isEqualTo(1);
+        gop.onPacket(packet(13, 12000, NON_IDR, 300), false);
+        gop.onPacket(fuA(15, 15000, false), false);
+        gop.onPacket(packet(13, 12000, NON_IDR, 300), false); // an older picture's straggler: not held
+        gop.onPacket(fuA(16, 15000, false), false);
+        gop.onPacket(packet(14, 15000, SPS, 20), true);
+        assertThat(replayedSequences(gop)).containsExactly(15, 16, 14);
+        assertThat(gop.overflows.sum()).isEqualTo(1);
+    }
+
+    private static List<Integer> replayedSequences(RtpGopCache gop) {
+        List<Integer> seqs = new ArrayList<>();
+        assertThat(gop.replay(false, (p, ts, ref) -> seqs.add(p.sequenceNumber()))).isTrue();
+        return seqs;
+    }
+
     /** An FU-A (RFC 6184 §5.8) fragment of an IDR slice, neither its start nor its end unless asked. */
     private RtpPacket fuA(int seq, int ts, boolean start) {
         RtpPacket p = packet(seq, ts, 0x7C, 100); // FU indicator: NRI 3, type 28

@@ -39,6 +39,10 @@ public final class MediaPort implements AutoCloseable {
     private final ConcurrentHashMap<String, PeerTransport> byUfrag = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<PeerAddress, PeerTransport> byAddress = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Runnable> receiveThreadTasks = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.CopyOnWriteArrayList<Runnable> batchEndHooks =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** True on the receive thread while it hands a received batch's datagrams to their transports. */
+    private boolean dispatching;
     private final AtomicInteger dtlsThreads = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLongArray ended =
             new java.util.concurrent.atomic.AtomicLongArray(TransportEndReason.values().length);
@@ -300,6 +304,27 @@ public final class MediaPort implements AutoCloseable {
         return Thread.currentThread() == receiver;
     }
 
+    /**
+     * Whether the caller is the receive thread handing a received batch's datagrams to their transports: then the
+     * hooks of {@link #afterEachReceiveBatch} run before the batch's slab is reused, so views into it stay valid
+     * until they have run.
+     */
+    public boolean dispatchingReceiveBatch() {
+        return dispatching && Thread.currentThread() == receiver;
+    }
+
+    /**
+     * Runs {@code hook} on the receive thread after every received batch's datagrams were handed to their
+     * transports (and before the next receive). Until {@link #removeReceiveBatchHook}.
+     */
+    public void afterEachReceiveBatch(Runnable hook) {
+        batchEndHooks.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    public void removeReceiveBatchHook(Runnable hook) {
+        batchEndHooks.remove(hook);
+    }
+
     AtomicInteger dtlsThreadCounter() {
         return dtlsThreads;
     }
@@ -315,6 +340,7 @@ public final class MediaPort implements AutoCloseable {
                     break;
                 }
                 long now = options.clock().nanos();
+                dispatching = true;
                 for (int i = 0; i < n; i++) {
                     try {
                         handle(i, now);
@@ -322,6 +348,15 @@ public final class MediaPort implements AutoCloseable {
                         // one bad datagram or session must not take every session on the port down with it
                         counters.count(PortEvent.HANDLER_FAILED);
                         LOG.log(System.Logger.Level.ERROR, "media port: handling a datagram failed", e);
+                    }
+                }
+                dispatching = false;
+                for (Runnable hook : batchEndHooks) {
+                    try {
+                        hook.run();
+                    } catch (RuntimeException e) {
+                        counters.count(PortEvent.HANDLER_FAILED);
+                        LOG.log(System.Logger.Level.ERROR, "media port: a receive-batch hook failed", e);
                     }
                 }
                 runReceiveThreadTasks();

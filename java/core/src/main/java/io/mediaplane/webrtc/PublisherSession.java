@@ -189,17 +189,23 @@ public final class PublisherSession extends WebRtcSession {
                 // one copy for every viewer's retransmission history, which keeps only the ticket
                 videoTicket = videoRing.put(packet.segment(), packet.offset(), packet.length());
             }
-            FanOut f = fanOut;
-            if (f == null) {
-                f = new FanOut(t.port(), 1); // a session made without a service (tests): no helper threads
-                fanOut = f;
-            }
-            f.forward(this, media, packet, viewers, now);
+            fanOut(t).forward(this, media, packet, viewers, now, generation,
+                    media == video ? videoTicket() : ViewerSession.NO_REFERENCE);
         }
         rtpForwarded.increment();
         if (feed != null) {
             feed.accept(media, packet);
         }
+    }
+
+    /** The service's fan-out, or for a session made without a service (tests) one of its own, without helpers. */
+    FanOut fanOut(PeerTransport t) {
+        FanOut f = fanOut;
+        if (f == null) {
+            f = new FanOut(t.port(), 1);
+            fanOut = f;
+        }
+        return f;
     }
 
     /**

@@ -167,25 +167,31 @@ public final class ViewerSession extends WebRtcSession {
      * publisher's fan-out {@code batch} (this viewer's own buffer for this packet), sealed there with this viewer's
      * SRTP context and sent with the other viewers' copies by the batch's flush. {@code now} is the packet's
      * arrival ({@link System#nanoTime()}), read once for all viewers: a clock read per copy was 15 % of the
-     * forwarding thread at 500 viewers, where one costs 60–160 ns.
+     * forwarding thread at 500 viewers, where one costs 60–160 ns. {@code generation} and {@code ticket} are the
+     * publisher's when the packet arrived (its {@link PacketRing} ticket for video), as it may have moved on.
+     *
+     * @return true when this viewer started from the publisher's GOP replay instead, which ends with the newest
+     *         video packet cached, so the viewer must not be given the publisher's later waiting video packets
      */
-    void forward(PublisherSession from, NegotiatedMedia media, RtpPacket p, SrtpSendBatch batch, long now) {
+    boolean forward(PublisherSession from, NegotiatedMedia media, RtpPacket p, SrtpSendBatch batch, long now,
+                    int generation, long ticket) {
         PeerTransport t = transport;
         if (t == null || t.state() != TransportState.CONNECTED || t.srtp() == null) {
-            return;
+            return false;
         }
         int overhead = t.srtp().maxOverhead();
-        WebRtcService service = from.service();
-        boolean compress = service == null || service.lateJoin() != LateJoin.GOP_REPLAY_SPACED;
         long reference = NO_REFERENCE;
         if (media == from.video()) {
-            if (startFromReplay(from.generation(), media, from.replayCache(), overhead, compress, now)) {
-                return;
+            WebRtcService service = from.service();
+            boolean compress = service == null || service.lateJoin() != LateJoin.GOP_REPLAY_SPACED;
+            if (startFromReplay(generation, media, from.replayCache(), overhead, compress, now)) {
+                return true;
             }
             sentFrom = from.videoRing();
-            reference = from.videoTicket();
+            reference = ticket;
         }
-        write(from.generation(), media, p, p.timestamp(), overhead, t, batch, now, reference);
+        write(generation, media, p, p.timestamp(), overhead, t, batch, now, reference);
+        return false;
     }
 
     /**

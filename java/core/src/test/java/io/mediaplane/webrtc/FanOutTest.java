@@ -197,6 +197,33 @@ class FanOutTest {
         assertThat(viewer.retransmitted()).isEqualTo(3); // only the newest
     }
 
+    /**
+     * Packets received in one batch go out viewer by viewer. The first batch starts with the keyframe: every viewer
+     * starts from the publisher's GOP replay, which already holds the whole batch, and must not get the batch's
+     * later packets a second time.
+     */
+    @Test
+    void aReceiveBatchGoesOutViewerByViewerAndAReplayIsNotFollowedByItsOwnPackets() throws Exception {
+        PeerTransport any = viewers.getFirst().transport;
+        FanOut fanOut = publisher.fanOut(any);
+        int[] batches = {4, 1, 7, 3};
+        int packets = 0;
+        for (int size : batches) {
+            int first = packets;
+            fanOut.asOneBatch(() -> {
+                for (int i = first; i < first + size; i++) {
+                    RtpPacket p = packet(3000 + i, i == 0);
+                    publisher.onRtp(any, p.segment(), 0, p.length());
+                }
+            });
+            packets += size;
+        }
+        assertThat(fanOut.groupedPackets()).isEqualTo(4 + 7 + 3);
+        for (int v = 0; v < VIEWERS; v++) {
+            expectInOrder(v, packets, 3000);
+        }
+    }
+
     @ParameterizedTest(name = "{0} threads")
     @ValueSource(ints = {1, 3})
     void everyViewerGetsEveryPacketInOrderOpenedWithItsOwnContext(int threads) throws Exception {
@@ -207,7 +234,8 @@ class FanOutTest {
         try (FanOut fanOut = new FanOut(server, threads, 2)) {
             ViewerSession[] all = room.viewerArray();
             for (int seq = 0; seq < packets; seq++) {
-                fanOut.forward(publisher, published, packet(1000 + seq, seq == 0), all, System.nanoTime());
+                fanOut.forward(publisher, published, packet(1000 + seq, seq == 0), all, System.nanoTime(),
+                        publisher.generation(), ViewerSession.NO_REFERENCE);
                 if (seq % 10 == 0) {
                     Thread.sleep(2); // the viewers' ports drain; this is about order and keys, not buffers
                 }
@@ -219,28 +247,37 @@ class FanOutTest {
                 assertThat(gone.rtpSent()).isZero();
                 continue;
             }
-            NegotiatedMedia mine = viewers.get(v).negotiated().video();
-            int firstSeq = -1;
-            for (int seq = 0; seq < packets; seq++) {
-                byte[] got = received.get(v).poll(10, TimeUnit.SECONDS);
-                assertThat(got).as("viewer %d packet %d", v, seq).isNotNull();
-                RtpPacket p = new RtpPacket();
-                assertThat(p.wrap(MemorySegment.ofArray(got), 0, got.length)).isEqualTo(PacketStatus.OK);
-                assertThat(p.ssrc() & 0xFFFF_FFFFL).isEqualTo(mine.localSsrc());
-                assertThat(p.payloadType()).isEqualTo(mine.payloadType());
-                if (firstSeq < 0) {
-                    firstSeq = p.sequenceNumber();
-                }
-                assertThat(p.sequenceNumber()).isEqualTo((firstSeq + seq) & 0xFFFF);
-                RtpPacket sent = packet(1000 + seq, seq == 0);
-                byte[] payload = Arrays.copyOfRange(got, (int) p.payloadOffset(), (int) p.payloadOffset() + p.payloadLength());
-                assertThat(payload).isEqualTo(sent.segment().asSlice(sent.payloadOffset(), sent.payloadLength())
-                        .toArray(ValueLayout.JAVA_BYTE));
-            }
-            assertThat(received.get(v).poll(50, TimeUnit.MILLISECONDS)).isNull();
+            expectInOrder(v, packets, 1000);
             assertThat(viewerPorts.get(v).counters().get(PortEvent.SRTP_REFUSED)).isZero();
-            assertThat(viewers.get(v).rtpSent()).isEqualTo(packets);
             assertThat(viewers.get(v).transport().sendCount(SendStatus.SENT)).isGreaterThanOrEqualTo(packets);
         }
+    }
+
+    /**
+     * Viewer {@code v} got exactly the {@code packets} packets numbered from {@code firstSent} (the first a keyframe),
+     * in order: its own SSRC, payload type and continuous numbering, the payload unchanged; nothing more.
+     */
+    private void expectInOrder(int v, int packets, int firstSent) throws InterruptedException {
+        NegotiatedMedia mine = viewers.get(v).negotiated().video();
+        int firstSeq = -1;
+        for (int i = 0; i < packets; i++) {
+            byte[] got = received.get(v).poll(10, TimeUnit.SECONDS);
+            assertThat(got).as("viewer %d packet %d", v, i).isNotNull();
+            RtpPacket p = new RtpPacket();
+            assertThat(p.wrap(MemorySegment.ofArray(got), 0, got.length)).isEqualTo(PacketStatus.OK);
+            assertThat(p.ssrc() & 0xFFFF_FFFFL).isEqualTo(mine.localSsrc());
+            assertThat(p.payloadType()).isEqualTo(mine.payloadType());
+            if (firstSeq < 0) {
+                firstSeq = p.sequenceNumber();
+            }
+            assertThat(p.sequenceNumber()).isEqualTo((firstSeq + i) & 0xFFFF);
+            RtpPacket sent = packet(firstSent + i, i == 0);
+            assertThat(Arrays.copyOfRange(got, (int) p.payloadOffset(), (int) p.payloadOffset() + p.payloadLength()))
+                    .as("viewer %d packet %d", v, i)
+                    .isEqualTo(sent.segment().asSlice(sent.payloadOffset(), sent.payloadLength())
+                            .toArray(ValueLayout.JAVA_BYTE));
+        }
+        assertThat(received.get(v).poll(50, TimeUnit.MILLISECONDS)).as("viewer %d: nothing more", v).isNull();
+        assertThat(viewers.get(v).rtpSent()).isEqualTo(packets);
     }
 }

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -93,6 +94,34 @@ class DtlsSrtpLoopbackTest {
         rtcp = java.util.Arrays.copyOf(rtcp, 32);
         sealAndSend(p.server, rtcp, true);
         assertThat(p.clientMedia.rtcp.poll(5, TimeUnit.SECONDS)).isEqualTo(rtcp);
+    }
+
+    @Test
+    void batchHooksRunAfterTheBatchsPacketsWereHandedOver() throws Exception {
+        Pair p = connect(TransportConfig.DEFAULT_SRTP_PROFILES, TransportConfig.DEFAULT_SRTP_PROFILES,
+                clientCert.fingerprint(), serverCert.fingerprint());
+        assertThat(p.server.whenConnected().get(10, TimeUnit.SECONDS)).isEqualTo(TransportState.CONNECTED);
+        assertThat(p.client.whenConnected().get(10, TimeUnit.SECONDS)).isEqualTo(TransportState.CONNECTED);
+        LinkedBlockingQueue<String> runs = new LinkedBlockingQueue<>();
+        Runnable hook = () -> runs.add(serverPort.dispatchingReceiveBatch() + " " + p.serverMedia.dispatching.size());
+        serverPort.afterEachReceiveBatch(hook);
+        assertThat(serverPort.dispatchingReceiveBatch()).isFalse(); // not the port's receive thread
+        byte[] rtp = HEX.parseHex("80601234000003e8deadbeef0102030405060708090a");
+        sealAndSend(p.client, rtp, false);
+        assertThat(p.serverMedia.rtp.poll(5, TimeUnit.SECONDS)).isEqualTo(rtp);
+        assertThat(p.serverMedia.dispatching).containsExactly(true);
+        String run;
+        do {
+            run = runs.poll(5, TimeUnit.SECONDS);
+            assertThat(run).isNotNull();
+        } while (!run.equals("false 1")); // after the batch with the packet: no longer dispatching
+        serverPort.removeReceiveBatchHook(hook);
+        byte[] next = rtp.clone();
+        next[3] = 0x35;
+        sealAndSend(p.client, next, false);
+        assertThat(p.serverMedia.rtp.poll(5, TimeUnit.SECONDS)).isEqualTo(next);
+        Thread.sleep(100);
+        assertThat(runs).doesNotContain("false 2");
     }
 
     @Test
@@ -238,9 +267,12 @@ class DtlsSrtpLoopbackTest {
     static final class Recorder implements TransportListener {
         final LinkedBlockingQueue<byte[]> rtp = new LinkedBlockingQueue<>();
         final LinkedBlockingQueue<byte[]> rtcp = new LinkedBlockingQueue<>();
+        /** Per RTP packet: whether its port said it was dispatching a received batch. */
+        final List<Boolean> dispatching = new CopyOnWriteArrayList<>();
 
         @Override
         public void onRtp(PeerTransport t, MemorySegment p, long o, int l) {
+            dispatching.add(t.port().dispatchingReceiveBatch());
             rtp.add(p.asSlice(o, l).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         }
 

@@ -106,6 +106,19 @@ MP_EXPORT int32_t mp_udp_send_batch(int32_t fd, const uint8_t *slab, const int32
                                     int32_t count);
 
 /*
+ * As mp_udp_send_batch (addresses required), but each run of datagrams to one destination whose lengths are
+ * equal (the run's last may be shorter) leaves as one UDP GSO send (udp(7) UDP_SEGMENT, a "train" of up to 64
+ * datagrams and 65,000 bytes): one pass through the kernel's send path for the run instead of one per datagram;
+ * the receiver still gets each datagram on its own. Returns datagrams accepted (whole trains) or -errno as
+ * mp_udp_send_batch, -EIO or -EINVAL when a train is refused (no checksum offload on the route's device, a
+ * segment over the path MTU): send those datagrams with mp_udp_send_batch. *trains_out (may be NULL) gets the
+ * number of trains of two or more datagrams that were accepted.
+ */
+MP_EXPORT int32_t mp_udp_send_batch_trains(int32_t fd, const uint8_t *slab, const int32_t *offsets,
+                                           const int32_t *lengths, const uint8_t *addresses, int32_t first,
+                                           int32_t count, int32_t *trains_out);
+
+/*
  * recvmmsg(2) with MSG_DONTWAIT up to count datagrams: datagram i is written at slab + offsets[i], at most
  * capacities[i] bytes. lengths_out[i] gets the bytes stored, datagram_lengths_out[i] the datagram's real
  * length (MSG_TRUNC asks the kernel for it; larger than lengths_out[i] means truncated, the rest is lost),

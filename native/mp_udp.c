@@ -367,6 +367,120 @@ int32_t mp_udp_send_batch(int32_t fd, const uint8_t *slab, const int32_t *offset
     return sent;
 }
 
+/*
+ * Most datagrams in one GSO send: the kernel refuses more than UDP_MAX_SEGMENTS (64 before Linux 6.8), and a
+ * train must fit one 64 KiB IP packet.
+ */
+#define TRAIN_MAX_SEGMENTS 64
+#define TRAIN_MAX_BYTES 65000
+
+/* Whether datagram j can follow datagram i in i's train: same destination, no longer than i. */
+static int joins_train(const int32_t *lengths, const uint8_t *addresses, int32_t i, int32_t j) {
+    return lengths[j] <= lengths[i]
+           && memcmp(addresses + (size_t)i * MP_ADDRESS_SIZE, addresses + (size_t)j * MP_ADDRESS_SIZE,
+                     MP_ADDRESS_SIZE) == 0;
+}
+
+int32_t mp_udp_send_batch_trains(int32_t fd, const uint8_t *slab, const int32_t *offsets, const int32_t *lengths,
+                                 const uint8_t *addresses, int32_t first, int32_t count, int32_t *trains_out) {
+    if (first < 0 || count < 0 || count > MP_BATCH_MAX || addresses == NULL) {
+        return -EINVAL;
+    }
+    struct mmsghdr msgs[CHUNK];
+    struct iovec iov[CHUNK];
+    union mp_sockaddr names[CHUNK];
+    _Alignas(size_t) char controls[CHUNK][CMSG_SPACE(sizeof(uint16_t))]; /* cmsghdr alignment (cmsg_len) */
+    int32_t covers[CHUNK];
+    int32_t sent = 0;
+    int32_t trains = 0;
+    while (sent < count) {
+        unsigned m = 0;
+        unsigned used = 0;
+        int bad_address = 0;
+        int32_t idx = first + sent;
+        int32_t end = first + count;
+        memset(msgs, 0, sizeof msgs);
+        while (idx < end && m < CHUNK && used < CHUNK) {
+            socklen_t len = 0;
+            int r = decode_address(addresses + (size_t)idx * MP_ADDRESS_SIZE, 0, &names[m], &len);
+            if (r < 0) {
+                /* send what precedes it; the next call, starting at this datagram, reports the error */
+                if (m == 0) {
+                    if (trains_out != NULL) {
+                        *trains_out = trains;
+                    }
+                    return sent > 0 ? sent : r;
+                }
+                bad_address = 1;
+                break;
+            }
+            int32_t size = lengths[idx];
+            int32_t k = 1;
+            int32_t bytes = size;
+            /* udp(7): every segment but the last is exactly the segment size; the last may be shorter */
+            while (size > 0 && idx + k < end && used + (unsigned)k < CHUNK && k < TRAIN_MAX_SEGMENTS
+                   && bytes + lengths[idx + k] <= TRAIN_MAX_BYTES && joins_train(lengths, addresses, idx, idx + k)) {
+                int shorter = lengths[idx + k] < size;
+                bytes += lengths[idx + k];
+                k++;
+                if (shorter) {
+                    break;
+                }
+            }
+            for (int32_t j = 0; j < k; j++) {
+                iov[used + (unsigned)j].iov_base = (void *)(slab + offsets[idx + j]);
+                iov[used + (unsigned)j].iov_len = (size_t)lengths[idx + j];
+            }
+            struct msghdr *h = &msgs[m].msg_hdr;
+            h->msg_iov = &iov[used];
+            h->msg_iovlen = (size_t)k;
+            if (r > 0) {
+                h->msg_name = &names[m];
+                h->msg_namelen = len;
+            }
+            if (k > 1) {
+                memset(controls[m], 0, sizeof controls[m]);
+                h->msg_control = controls[m];
+                h->msg_controllen = sizeof controls[m];
+                struct cmsghdr *cm = CMSG_FIRSTHDR(h);
+                cm->cmsg_level = SOL_UDP;
+                cm->cmsg_type = UDP_SEGMENT;
+                cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+                uint16_t gso_size = (uint16_t)size;
+                memcpy(CMSG_DATA(cm), &gso_size, sizeof gso_size);
+            }
+            covers[m] = k;
+            used += (unsigned)k;
+            idx += k;
+            m++;
+        }
+        int r = sendmmsg_retrying(fd, msgs, m);
+        if (r < 0) {
+            if (trains_out != NULL) {
+                *trains_out = trains;
+            }
+            return sent > 0 ? sent : neg_errno();
+        }
+        for (int i = 0; i < r; i++) {
+            sent += covers[i];
+            trains += covers[i] > 1;
+        }
+        if ((unsigned)r < m) {
+            int pending; /* as in mp_udp_send_batch: clear the error a partial sendmmsg left in the socket */
+            socklen_t len = sizeof pending;
+            (void)getsockopt(fd, SOL_SOCKET, SO_ERROR, &pending, &len);
+            break;
+        }
+        if (bad_address) {
+            break;
+        }
+    }
+    if (trains_out != NULL) {
+        *trains_out = trains;
+    }
+    return sent;
+}
+
 int32_t mp_udp_receive_batch(int32_t fd, uint8_t *slab, const int32_t *offsets, const int32_t *capacities,
                              int32_t *lengths_out, int32_t *datagram_lengths_out, uint8_t *addresses_out,
                              int32_t count) {

@@ -74,6 +74,7 @@ public final class MediaplaneNative {
     private static final MethodHandle UDP_SHUTDOWN;
     private static final MethodHandle UDP_CLOSE;
     private static final MethodHandle UDP_SEND_BATCH;
+    private static final MethodHandle UDP_SEND_BATCH_TRAINS;
     private static final MethodHandle UDP_RECEIVE_BATCH;
     private static final MethodHandle UDP_SEND_SEGMENTED;
     private static final MethodHandle UDP_SEND_SEGMENTS;
@@ -102,6 +103,8 @@ public final class MediaplaneNative {
         UDP_CLOSE = b.bind("mp_udp_close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         UDP_SEND_BATCH = b.bind("mp_udp_send_batch", FunctionDescriptor.of(JAVA_INT,
                 JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT), critical);
+        UDP_SEND_BATCH_TRAINS = b.bind("mp_udp_send_batch_trains", FunctionDescriptor.of(JAVA_INT,
+                JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), critical);
         UDP_RECEIVE_BATCH = b.bind("mp_udp_receive_batch", FunctionDescriptor.of(JAVA_INT,
                 JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT), critical);
         UDP_SEND_SEGMENTED = b.bind("mp_udp_send_segmented", FunctionDescriptor.of(JAVA_INT,
@@ -243,6 +246,21 @@ public final class MediaplaneNative {
                                    MemorySegment addresses, int first, int count) {
         try {
             return (int) UDP_SEND_BATCH.invokeExact(fd, slab, offsets, lengths, addresses, first, count);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /**
+     * As {@link #udpSendBatch} ({@code addresses} required), each run of datagrams to one destination of equal
+     * length (the last may be shorter) sent as one UDP GSO "train"; {@code trainsOut} (one int) gets the number of
+     * trains of two or more accepted. -EIO or -EINVAL: the kernel refused a train (send with {@link #udpSendBatch}).
+     */
+    public static int udpSendBatchTrains(int fd, MemorySegment slab, MemorySegment offsets, MemorySegment lengths,
+                                         MemorySegment addresses, int first, int count, MemorySegment trainsOut) {
+        try {
+            return (int) UDP_SEND_BATCH_TRAINS.invokeExact(fd, slab, offsets, lengths, addresses, first, count,
+                    trainsOut);
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         }

@@ -57,6 +57,9 @@ public final class DatagramBatch {
     final MemorySegment lengthsSegment;
     final MemorySegment datagramLengthsSegment;
     final MemorySegment addressesSegment;
+    /** Where a send reports how many GSO trains it made (one int; a batch belongs to one thread). */
+    final int[] trains = new int[1];
+    final MemorySegment trainsSegment = MemorySegment.ofArray(trains);
 
     int count;
     private ByteBuffer nioView;

@@ -51,6 +51,11 @@ public final class NativeUdpSocket implements UdpSocket {
     /** mp_udp_segmentation_supported at open: 1 supported, 0 ENOPROTOOPT, else -errno. */
     private final int segmentationProbe;
     private volatile boolean segmentationOffload;
+    /**
+     * Whether {@link #sendBatch} sends each run of equal-length datagrams to one destination as one UDP GSO train
+     * (a fan-out's copies of several packets for one viewer): while the kernel offers UDP_SEGMENT and accepts them.
+     */
+    private volatile boolean trains;
     private final UdpCounters counters = new UdpCounters();
     /** CLOSED bit | number of calls using {@link #fd}. */
     @SuppressWarnings("unused") // through STATE
@@ -62,6 +67,7 @@ public final class NativeUdpSocket implements UdpSocket {
         this.ipv6 = ipv6;
         this.segmentationProbe = segmentationProbe;
         this.segmentationOffload = segmentationProbe == 1;
+        this.trains = segmentationProbe == 1 && !"false".equals(System.getProperty("mediaplane.udp.trains"));
     }
 
     /**
@@ -212,8 +218,26 @@ public final class NativeUdpSocket implements UdpSocket {
             r = -Errno.EBADF;
         } else {
             try {
-                r = MediaplaneNative.udpSendBatch(fd, batch.slab(), batch.offsetsSegment, batch.lengthsSegment,
-                        batch.addressesSegment, first, count);
+                boolean plain = !trains;
+                r = 0;
+                if (trains) {
+                    batch.trains[0] = 0;
+                    r = MediaplaneNative.udpSendBatchTrains(fd, batch.slab(), batch.offsetsSegment,
+                            batch.lengthsSegment, batch.addressesSegment, first, count, batch.trainsSegment);
+                    counters.countTrains(batch.trains[0]);
+                    // refused: the route's device cannot checksum-offload, or a segment exceeds the path MTU (udp(7))
+                    // — or the datagram itself is bad, which the plain send below tells apart
+                    plain = r == -Errno.EIO || r == -Errno.EINVAL;
+                }
+                if (plain) {
+                    int refused = r;
+                    r = MediaplaneNative.udpSendBatch(fd, batch.slab(), batch.offsetsSegment, batch.lengthsSegment,
+                            batch.addressesSegment, first, count);
+                    if (refused < 0 && r > 0) {
+                        trains = false; // the datagrams go, the trains did not: no more trains on this socket
+                        counters.countTrainRefused();
+                    }
+                }
             } finally {
                 release();
             }

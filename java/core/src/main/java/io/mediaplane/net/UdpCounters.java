@@ -16,7 +16,9 @@ public final class UdpCounters {
     private static final int RECEIVED = 1;
     private static final int TRUNCATED = 2;
     private static final int SEGMENTED_EMULATED = 3;
-    private static final int SEND_FAILURES = 4;
+    private static final int TRAINS = 4;
+    private static final int TRAINS_REFUSED = 5;
+    private static final int SEND_FAILURES = 6;
     private static final int RECEIVE_FAILURES = SEND_FAILURES + STATUSES.length;
 
     private final AtomicLongArray counts = new AtomicLongArray(RECEIVE_FAILURES + STATUSES.length);
@@ -54,6 +56,16 @@ public final class UdpCounters {
         counts.getAndIncrement(SEGMENTED_EMULATED);
     }
 
+    void countTrains(int trains) {
+        if (trains > 0) {
+            counts.getAndAdd(TRAINS, trains);
+        }
+    }
+
+    void countTrainRefused() {
+        counts.getAndIncrement(TRAINS_REFUSED);
+    }
+
     public long datagramsSent() {
         return counts.get(SENT);
     }
@@ -70,6 +82,16 @@ public final class UdpCounters {
     /** Segmented sends done as one datagram per segment because UDP GSO was refused or unavailable. */
     public long segmentedSendsEmulated() {
         return counts.get(SEGMENTED_EMULATED);
+    }
+
+    /** UDP GSO sends of two or more datagrams of a batch to one destination ({@link UdpSocket#sendBatch}). */
+    public long trainsSent() {
+        return counts.get(TRAINS);
+    }
+
+    /** Times the kernel refused a train, after which the socket sends batches one datagram per message. */
+    public long trainsRefused() {
+        return counts.get(TRAINS_REFUSED);
     }
 
     /** Send calls that returned {@code status}. */

@@ -8,8 +8,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The conformance suite on libmediaplane (sendmmsg/recvmmsg/UDP GSO), plus what only this backend has. */
 class NativeUdpSocketTest extends UdpSocketConformance {
@@ -53,6 +57,65 @@ class NativeUdpSocketTest extends UdpSocketConformance {
                 PeerAddress.of(receiver.localAddress()));
         assertThat(r).as(UdpStatus.describe(r)).isEqualTo(8);
         assertThat(sender.counters().segmentedSendsEmulated()).isZero();
+    }
+
+    /**
+     * A batch's runs of equal-length datagrams to one destination (a fan-out's copies of several packets for one
+     * viewer) leave as UDP GSO trains, the run's last datagram possibly shorter; the receivers still get every
+     * datagram on its own, byte for byte, in order.
+     */
+    @Test
+    void runsToOneDestinationLeaveAsTrainsAndArriveOneByOne() throws IOException {
+        UdpSocket a = openLoopback();
+        UdpSocket b = openLoopback();
+        UdpSocket sender = openLoopback();
+        assertSegmentationOffload(sender);
+        PeerAddress toA = PeerAddress.of(a.localAddress());
+        PeerAddress toB = PeerAddress.of(b.localAddress());
+        // (destination, length) runs: trains are A 5x1000 + 400, A 2x1000, B 3x1000, B 2x500; A 1200 goes alone
+        Object[][] runs = {{toA, 1000, 5}, {toA, 400, 1}, {toA, 1000, 2}, {toB, 1000, 3}, {toA, 1200, 1},
+                {toB, 500, 2}};
+        DatagramBatch out = DatagramBatch.allocateHeap(16, 1280);
+        List<byte[]> forA = new ArrayList<>();
+        List<byte[]> forB = new ArrayList<>();
+        int slot = 0;
+        for (Object[] run : runs) {
+            for (int k = 0; k < (int) run[2]; k++) {
+                byte[] p = payload(slot, (int) run[1]);
+                put(out, slot++, p, (PeerAddress) run[0]);
+                (run[0] == toA ? forA : forB).add(p);
+            }
+        }
+        out.setCount(slot);
+        assertThat(sender.sendBatch(out)).isEqualTo(slot);
+        assertThat(sender.counters().trainsSent()).isEqualTo(4);
+        assertThat(receiveAll(a, DatagramBatch.allocateHeap(16, 2048), forA.size(), new ArrayList<>()))
+                .containsExactlyElementsOf(forA);
+        assertThat(receiveAll(b, DatagramBatch.allocateHeap(16, 2048), forB.size(), new ArrayList<>()))
+                .containsExactlyElementsOf(forB);
+        assertThat(a.receiveBatch(DatagramBatch.allocateHeap(4, 2048))).isEqualTo(-Errno.EAGAIN);
+    }
+
+    /** A train holds at most 64 datagrams (the kernel's UDP_MAX_SEGMENTS before Linux 6.8) and 65,000 bytes. */
+    @ParameterizedTest(name = "{0} x {1} bytes")
+    @CsvSource({"70, 100", "60, 1200"}) // 64 + 6 datagrams; 54 + 6 (65,000 bytes hold 54 of 1,200)
+    void longRunsAreCutIntoTrainsTheKernelTakes(int count, int length) throws IOException {
+        UdpSocket receiver = openLoopback();
+        UdpSocket sender = openLoopback();
+        assertSegmentationOffload(sender);
+        PeerAddress to = PeerAddress.of(receiver.localAddress());
+        DatagramBatch out = DatagramBatch.allocateHeap(count, 1280);
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] p = payload(i, length);
+            put(out, i, p, to);
+            sent.add(p);
+        }
+        out.setCount(count);
+        assertThat(sender.sendBatch(out)).isEqualTo(count);
+        assertThat(sender.counters().trainsSent()).isEqualTo(2);
+        assertThat(receiveAll(receiver, DatagramBatch.allocateHeap(64, 2048), count, new ArrayList<>()))
+                .containsExactlyElementsOf(sent);
     }
 
     @Test

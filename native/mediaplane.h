@@ -111,8 +111,8 @@ MP_EXPORT int32_t mp_udp_send_batch(int32_t fd, const uint8_t *slab, const int32
  * datagrams and 65,000 bytes): one pass through the kernel's send path for the run instead of one per datagram;
  * the receiver still gets each datagram on its own. Returns datagrams accepted (whole trains) or -errno as
  * mp_udp_send_batch, -EIO or -EINVAL when a train is refused (no checksum offload on the route's device, a
- * segment over the path MTU): send those datagrams with mp_udp_send_batch. *trains_out (may be NULL) gets the
- * number of trains of two or more datagrams that were accepted.
+ * segment over the path MTU): send those datagrams with mp_udp_send_batch. trains_out (may be NULL) gets two
+ * counts of what was accepted: trains of two or more datagrams, and the datagrams in them.
  */
 MP_EXPORT int32_t mp_udp_send_batch_trains(int32_t fd, const uint8_t *slab, const int32_t *offsets,
                                            const int32_t *lengths, const uint8_t *addresses, int32_t first,

@@ -381,6 +381,13 @@ static int joins_train(const int32_t *lengths, const uint8_t *addresses, int32_t
                      MP_ADDRESS_SIZE) == 0;
 }
 
+static void report_trains(int32_t *out, int32_t trains, int32_t datagrams) {
+    if (out != NULL) {
+        out[0] = trains;
+        out[1] = datagrams;
+    }
+}
+
 int32_t mp_udp_send_batch_trains(int32_t fd, const uint8_t *slab, const int32_t *offsets, const int32_t *lengths,
                                  const uint8_t *addresses, int32_t first, int32_t count, int32_t *trains_out) {
     if (first < 0 || count < 0 || count > MP_BATCH_MAX || addresses == NULL) {
@@ -393,6 +400,7 @@ int32_t mp_udp_send_batch_trains(int32_t fd, const uint8_t *slab, const int32_t 
     int32_t covers[CHUNK];
     int32_t sent = 0;
     int32_t trains = 0;
+    int32_t in_trains = 0;
     while (sent < count) {
         unsigned m = 0;
         unsigned used = 0;
@@ -406,9 +414,7 @@ int32_t mp_udp_send_batch_trains(int32_t fd, const uint8_t *slab, const int32_t 
             if (r < 0) {
                 /* send what precedes it; the next call, starting at this datagram, reports the error */
                 if (m == 0) {
-                    if (trains_out != NULL) {
-                        *trains_out = trains;
-                    }
+                    report_trains(trains_out, trains, in_trains);
                     return sent > 0 ? sent : r;
                 }
                 bad_address = 1;
@@ -456,14 +462,15 @@ int32_t mp_udp_send_batch_trains(int32_t fd, const uint8_t *slab, const int32_t 
         }
         int r = sendmmsg_retrying(fd, msgs, m);
         if (r < 0) {
-            if (trains_out != NULL) {
-                *trains_out = trains;
-            }
+            report_trains(trains_out, trains, in_trains);
             return sent > 0 ? sent : neg_errno();
         }
         for (int i = 0; i < r; i++) {
             sent += covers[i];
-            trains += covers[i] > 1;
+            if (covers[i] > 1) {
+                trains++;
+                in_trains += covers[i];
+            }
         }
         if ((unsigned)r < m) {
             int pending; /* as in mp_udp_send_batch: clear the error a partial sendmmsg left in the socket */
@@ -475,9 +482,7 @@ int32_t mp_udp_send_batch_trains(int32_t fd, const uint8_t *slab, const int32_t 
             break;
         }
     }
-    if (trains_out != NULL) {
-        *trains_out = trains;
-    }
+    report_trains(trains_out, trains, in_trains);
     return sent;
 }
 

@@ -144,6 +144,7 @@ public final class WebRtcLoadBenchmark {
             long cpu0 = 0;
             long wall0 = 0;
             long sent0 = 0;
+            long inTrains0 = 0;
             long[] snmp0 = null;
             long[] snmp = new long[2];
             long serverDrops0 = 0;
@@ -167,6 +168,7 @@ public final class WebRtcLoadBenchmark {
                         cpu0 = os.getProcessCpuTime();
                         wall0 = System.nanoTime();
                         sent0 = server.webrtc().port().socketCounters().datagramsSent();
+                        inTrains0 = server.webrtc().port().socketCounters().datagramsInTrains();
                         snmp0 = udpErrors();
                         serverDrops0 = socketDrops(Set.of(serverPort));
                         switches0 = contextSwitches();
@@ -180,6 +182,9 @@ public final class WebRtcLoadBenchmark {
                         forwardingWait = (sched[1] - sched0[1]) / (double) wall;
                         sentPerSecond = (server.webrtc().port().socketCounters().datagramsSent() - sent0) * 1e9 / wall;
                         sentPerSecond = Math.max(sentPerSecond, 1e-9);
+                        long inTrains = server.webrtc().port().socketCounters().datagramsInTrains() - inTrains0;
+                        System.err.printf("[server] %d viewers: %.1f %% of the datagrams sent left in GSO trains%n",
+                                viewers, 100.0 * inTrains / (sentPerSecond * wall / 1e9));
                         switchesPerSent = switches / (sentPerSecond * wall / 1e9);
                     } else if (line.equals("DRAINED")) {
                         long[] now = udpErrors();

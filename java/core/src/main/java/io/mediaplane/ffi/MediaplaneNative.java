@@ -253,8 +253,8 @@ public final class MediaplaneNative {
 
     /**
      * As {@link #udpSendBatch} ({@code addresses} required), each run of datagrams to one destination of equal
-     * length (the last may be shorter) sent as one UDP GSO "train"; {@code trainsOut} (one int) gets the number of
-     * trains of two or more accepted. -EIO or -EINVAL: the kernel refused a train (send with {@link #udpSendBatch}).
+     * length (the last may be shorter) sent as one UDP GSO "train"; {@code trainsOut} (two ints) gets the trains of
+     * two or more datagrams accepted and the datagrams in them. -EIO or -EINVAL: the kernel refused a train (send with {@link #udpSendBatch}).
      */
     public static int udpSendBatchTrains(int fd, MemorySegment slab, MemorySegment offsets, MemorySegment lengths,
                                          MemorySegment addresses, int first, int count, MemorySegment trainsOut) {

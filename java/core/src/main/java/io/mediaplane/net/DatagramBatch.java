@@ -57,8 +57,8 @@ public final class DatagramBatch {
     final MemorySegment lengthsSegment;
     final MemorySegment datagramLengthsSegment;
     final MemorySegment addressesSegment;
-    /** Where a send reports how many GSO trains it made (one int; a batch belongs to one thread). */
-    final int[] trains = new int[1];
+    /** Where a send reports the GSO trains it made and the datagrams in them (a batch belongs to one thread). */
+    final int[] trains = new int[2];
     final MemorySegment trainsSegment = MemorySegment.ofArray(trains);
 
     int count;

@@ -222,9 +222,10 @@ public final class NativeUdpSocket implements UdpSocket {
                 r = 0;
                 if (trains) {
                     batch.trains[0] = 0;
+                    batch.trains[1] = 0;
                     r = MediaplaneNative.udpSendBatchTrains(fd, batch.slab(), batch.offsetsSegment,
                             batch.lengthsSegment, batch.addressesSegment, first, count, batch.trainsSegment);
-                    counters.countTrains(batch.trains[0]);
+                    counters.countTrains(batch.trains[0], batch.trains[1]);
                     // refused: the route's device cannot checksum-offload, or a segment exceeds the path MTU (udp(7))
                     // — or the datagram itself is bad, which the plain send below tells apart
                     plain = r == -Errno.EIO || r == -Errno.EINVAL;

@@ -17,8 +17,9 @@ public final class UdpCounters {
     private static final int TRUNCATED = 2;
     private static final int SEGMENTED_EMULATED = 3;
     private static final int TRAINS = 4;
-    private static final int TRAINS_REFUSED = 5;
-    private static final int SEND_FAILURES = 6;
+    private static final int TRAIN_DATAGRAMS = 5;
+    private static final int TRAINS_REFUSED = 6;
+    private static final int SEND_FAILURES = 7;
     private static final int RECEIVE_FAILURES = SEND_FAILURES + STATUSES.length;
 
     private final AtomicLongArray counts = new AtomicLongArray(RECEIVE_FAILURES + STATUSES.length);
@@ -56,9 +57,10 @@ public final class UdpCounters {
         counts.getAndIncrement(SEGMENTED_EMULATED);
     }
 
-    void countTrains(int trains) {
+    void countTrains(int trains, int datagrams) {
         if (trains > 0) {
             counts.getAndAdd(TRAINS, trains);
+            counts.getAndAdd(TRAIN_DATAGRAMS, datagrams);
         }
     }
 
@@ -87,6 +89,11 @@ public final class UdpCounters {
     /** UDP GSO sends of two or more datagrams of a batch to one destination ({@link UdpSocket#sendBatch}). */
     public long trainsSent() {
         return counts.get(TRAINS);
+    }
+
+    /** Datagrams sent in {@link #trainsSent() trains} (also counted in {@link #datagramsSent}). */
+    public long datagramsInTrains() {
+        return counts.get(TRAIN_DATAGRAMS);
     }
 
     /** Times the kernel refused a train, after which the socket sends batches one datagram per message. */

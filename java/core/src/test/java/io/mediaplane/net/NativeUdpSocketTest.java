@@ -89,6 +89,7 @@ class NativeUdpSocketTest extends UdpSocketConformance {
         out.setCount(slot);
         assertThat(sender.sendBatch(out)).isEqualTo(slot);
         assertThat(sender.counters().trainsSent()).isEqualTo(4);
+        assertThat(sender.counters().datagramsInTrains()).isEqualTo(6 + 2 + 3 + 2);
         assertThat(receiveAll(a, DatagramBatch.allocateHeap(16, 2048), forA.size(), new ArrayList<>()))
                 .containsExactlyElementsOf(forA);
         assertThat(receiveAll(b, DatagramBatch.allocateHeap(16, 2048), forB.size(), new ArrayList<>()))
@@ -114,6 +115,7 @@ class NativeUdpSocketTest extends UdpSocketConformance {
         out.setCount(count);
         assertThat(sender.sendBatch(out)).isEqualTo(count);
         assertThat(sender.counters().trainsSent()).isEqualTo(2);
+        assertThat(sender.counters().datagramsInTrains()).isEqualTo(count);
         assertThat(receiveAll(receiver, DatagramBatch.allocateHeap(64, 2048), count, new ArrayList<>()))
                 .containsExactlyElementsOf(sent);
     }

@@ -96,6 +96,9 @@ final class RoomMonitor implements AutoCloseable {
         FunctionCounter.builder("mediaplane.media.port.datagrams.sent", webrtc,
                 w -> w.port().socketCounters().datagramsSent()).description("UDP datagrams sent from the media port")
                 .register(meters);
+        FunctionCounter.builder("mediaplane.media.port.datagrams.trains", webrtc,
+                w -> w.port().socketCounters().datagramsInTrains())
+                .description("UDP datagrams sent in GSO trains (several for one viewer in one send)").register(meters);
         FunctionCounter.builder("mediaplane.media.port.datagrams.dropped", webrtc,
                 w -> w.port().counters().dropped()).description("datagrams the media port refused (junk, unknown peer)")
                 .register(meters);

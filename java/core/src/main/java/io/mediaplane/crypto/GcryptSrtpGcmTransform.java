@@ -8,10 +8,12 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
- * AEAD_AES_128_GCM / AEAD_AES_256_GCM for SRTP (RFC 7714 §8) through libgcrypt: one GCM cipher handle per
- * direction with the key set once; per packet one critical call into libmediaplane ({@code mp_gcry_gcm_seal/open})
- * on the packet's own heap array, which sets the IV, feeds the header as AAD, en/decrypts in place and writes or
- * checks the tag. No allocation per packet. SRTCP, whose AAD is split around the ciphertext (§9.1), goes through
+ * AEAD_AES_128_GCM / AEAD_AES_256_GCM for SRTP (RFC 7714 §8) through libgcrypt: one GCM cipher handle with the key
+ * set once; per packet one critical call into libmediaplane ({@code mp_gcry_gcm_seal/open}) on the packet's own heap
+ * array, which sets the IV, feeds the header as AAD, en/decrypts in place and writes or checks the tag. No
+ * allocation per packet. Unlike an EVP context a libgcrypt handle has no fixed direction and {@code setiv} starts
+ * each packet afresh, so one handle serves sealing and opening (a transform is used by one thread, see
+ * {@link SrtpTransform}), which halves the native state a WebRTC viewer's context holds. SRTCP, whose AAD is split around the ciphertext (§9.1), goes through
  * {@link JceSrtpGcmTransform}: the backend gives RTCP directions that transform.
  */
 final class GcryptSrtpGcmTransform extends SrtpTransform {
@@ -19,10 +21,8 @@ final class GcryptSrtpGcmTransform extends SrtpTransform {
             Gcrypt.library().isAvailable() ? Gcrypt.gcmFunctions() : MemorySegment.NULL;
 
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment sealHandle;
-    private final MemorySegment openHandle;
-    private final MemorySegment sealIv;
-    private final MemorySegment openIv;
+    private final MemorySegment handle;
+    private final MemorySegment nativeIv;
     private final byte[] salt;
     private final byte[] iv = new byte[12];
 
@@ -34,26 +34,19 @@ final class GcryptSrtpGcmTransform extends SrtpTransform {
             throw new IllegalArgumentException("AES-GCM session key is 16 or 32 bytes");
         }
         this.salt = sessionSalt.clone();
-        sealIv = arena.allocate(12);
-        openIv = arena.allocate(12);
-        MemorySegment sealed = MemorySegment.NULL;
-        MemorySegment opened = MemorySegment.NULL;
+        nativeIv = arena.allocate(12);
         MemorySegment key = arena.allocate(sessionKey.length);
         MemorySegment.copy(sessionKey, 0, key, ValueLayout.JAVA_BYTE, 0, sessionKey.length);
+        MemorySegment h;
         try {
-            sealed = handle(key);
-            opened = handle(key);
+            h = handle(key);
         } catch (RuntimeException e) {
-            if (!sealed.equals(MemorySegment.NULL)) {
-                Gcrypt.cipherClose(sealed);
-            }
-            arena.close();
+            key.fill((byte) 0);
+            arena.close(); // handle() closed what it had opened
             throw e;
-        } finally {
-            key.fill((byte) 0); // the handles hold the expanded key
         }
-        sealHandle = sealed;
-        openHandle = opened;
+        key.fill((byte) 0); // the handle holds the expanded key
+        handle = h;
     }
 
     /** A GCM handle with {@code key} set; closed again when a step fails (set-up misuse, not packet data). */
@@ -73,15 +66,15 @@ final class GcryptSrtpGcmTransform extends SrtpTransform {
         return h;
     }
 
-    private MemorySegment iv(MemorySegment to, int ssrc, long index) {
+    private MemorySegment iv(int ssrc, long index) {
         JceSrtpGcmTransform.iv(iv, salt, ssrc, (int) (index >>> 16), 0, (int) (index & 0xFFFF));
-        MemorySegment.copy(iv, 0, to, ValueLayout.JAVA_BYTE, 0, 12);
-        return to;
+        MemorySegment.copy(iv, 0, nativeIv, ValueLayout.JAVA_BYTE, 0, 12);
+        return nativeIv;
     }
 
     @Override
     void sealRtp(byte[] a, int base, int header, int length, int ssrc, long index) {
-        if (MediaplaneNative.gcryGcmSeal(FUNCTIONS, sealHandle, iv(sealIv, ssrc, index), MemorySegment.ofArray(a),
+        if (MediaplaneNative.gcryGcmSeal(FUNCTIONS, handle, iv(ssrc, index), MemorySegment.ofArray(a),
                 base, header, length - header) != 0) {
             throw new IllegalStateException("libgcrypt GCM seal failed"); // only on misuse: GCM encrypt cannot fail
         }
@@ -89,7 +82,7 @@ final class GcryptSrtpGcmTransform extends SrtpTransform {
 
     @Override
     boolean openRtp(byte[] a, int base, int header, int length, int ssrc, long index) {
-        int rc = MediaplaneNative.gcryGcmOpen(FUNCTIONS, openHandle, iv(openIv, ssrc, index), MemorySegment.ofArray(a),
+        int rc = MediaplaneNative.gcryGcmOpen(FUNCTIONS, handle, iv(ssrc, index), MemorySegment.ofArray(a),
                 base, header, length - header);
         if (rc == -2) {
             throw new IllegalStateException("libgcrypt GCM open failed");
@@ -111,8 +104,7 @@ final class GcryptSrtpGcmTransform extends SrtpTransform {
     public void close() {
         Arrays.fill(salt, (byte) 0);
         Arrays.fill(iv, (byte) 0);
-        Gcrypt.cipherClose(sealHandle); // gcry_cipher_close wipes the key schedule
-        Gcrypt.cipherClose(openHandle);
+        Gcrypt.cipherClose(handle); // gcry_cipher_close wipes the key schedule
         arena.close();
     }
 }

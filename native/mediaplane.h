@@ -149,8 +149,8 @@ MP_EXPORT int32_t mp_udp_send_segments(int32_t fd, const uint8_t *slab, int64_t 
 
 /*
  * AEAD trampolines (mp_aead.c). Java cannot point a native call into the middle of a heap byte[] without a
- * slice object per pointer, so these take the packet's slab plus offsets and call libsodium or OpenSSL through
- * function pointers that Java resolved (libmediaplane links neither). In place: the AAD is
+ * slice object per pointer, so these take the packet's slab plus offsets and call libsodium, OpenSSL or
+ * libgcrypt through function pointers that Java resolved (libmediaplane links none of them). In place: the AAD is
  * slab[offset, offset + aad_length), the data follows it, the 16-byte tag follows the data.
  *
  * fn: crypto_aead_aes256gcm_encrypt_afternm or crypto_aead_xchacha20poly1305_ietf_encrypt (the same C
@@ -173,6 +173,19 @@ MP_EXPORT int32_t mp_evp_aead_seal(const void *const *evp, void *ctx, const uint
                                    uint8_t *slab, int64_t offset, int32_t aad_length, int32_t data_length);
 MP_EXPORT int32_t mp_evp_aead_open(const void *const *evp, void *ctx, const uint8_t *key, const uint8_t *iv,
                                    uint8_t *slab, int64_t offset, int32_t aad_length, int32_t data_length);
+
+/*
+ * One AES-GCM packet through a libgcrypt cipher handle (gcry_cipher_open(AES128/256, GCM), key set once) in one
+ * call: gcry_cipher_setiv (12-byte iv), _authenticate (AAD), gcry_cipher_ctl(GCRYCTL_FINALIZE) (the
+ * gcry_cipher_final macro), _encrypt or _decrypt in place, then _gettag on seal or _checktag on open (16-byte tag).
+ * gcry: seven function pointers, in order gcry_cipher_setiv, gcry_cipher_authenticate, gcry_cipher_ctl,
+ * gcry_cipher_encrypt, gcry_cipher_decrypt, gcry_cipher_gettag, gcry_cipher_checktag. Returns 0, -1 when open
+ * finds a wrong tag (GPG_ERR_CHECKSUM; the data is decrypted in place all the same), -2 when a call fails.
+ */
+MP_EXPORT int32_t mp_gcry_gcm_seal(const void *const *gcry, void *handle, const uint8_t *iv, uint8_t *slab,
+                                   int64_t offset, int32_t aad_length, int32_t data_length);
+MP_EXPORT int32_t mp_gcry_gcm_open(const void *const *gcry, void *handle, const uint8_t *iv, uint8_t *slab,
+                                   int64_t offset, int32_t aad_length, int32_t data_length);
 
 /*
  * 8-bit sample range mapping (mp_yuv.c), for JPEG from video planes: each of `rows` rows of `width` samples at

@@ -82,3 +82,67 @@ int32_t mp_evp_aead_open(const void *const *evp, void *ctx, const uint8_t *key, 
     }
     return f.final(ctx, data + data_length, &outl) == 1 ? 0 : -1;
 }
+
+/* libgcrypt's cipher calls (gcrypt.h); gcry_error_t is an unsigned int, 0 on success. */
+typedef unsigned int (*gcry_buffer_fn)(void *hd, const void *buffer, size_t length);
+typedef unsigned int (*gcry_ctl_fn)(void *hd, int cmd, void *buffer, size_t length);
+typedef unsigned int (*gcry_crypt_fn)(void *hd, void *out, size_t outsize, const void *in, size_t inlen);
+typedef unsigned int (*gcry_tag_fn)(void *hd, void *tag, size_t length);
+
+#define MP_GCRYCTL_FINALIZE 5    /* enum gcry_ctl_cmds */
+#define MP_GPG_ERR_CHECKSUM 10   /* gpg-error.h: checktag's wrong tag */
+
+struct gcry_fns {
+    gcry_buffer_fn setiv;
+    gcry_buffer_fn authenticate;
+    gcry_ctl_fn ctl;
+    gcry_crypt_fn encrypt;
+    gcry_crypt_fn decrypt;
+    gcry_tag_fn gettag;
+    gcry_buffer_fn checktag;
+};
+
+static struct gcry_fns gcry_of(const void *const *gcry) {
+    struct gcry_fns f;
+    *(const void **) &f.setiv = gcry[0];
+    *(const void **) &f.authenticate = gcry[1];
+    *(const void **) &f.ctl = gcry[2];
+    *(const void **) &f.encrypt = gcry[3];
+    *(const void **) &f.decrypt = gcry[4];
+    *(const void **) &f.gettag = gcry[5];
+    *(const void **) &f.checktag = gcry[6];
+    return f;
+}
+
+int32_t mp_gcry_gcm_seal(const void *const *gcry, void *handle, const uint8_t *iv, uint8_t *slab, int64_t offset,
+                         int32_t aad_length, int32_t data_length) {
+    struct gcry_fns f = gcry_of(gcry);
+    uint8_t *p = slab + offset;
+    uint8_t *data = p + aad_length;
+    /* in = NULL, inlen = 0: in place on out (gcry_cipher_encrypt) */
+    if (f.setiv(handle, iv, 12) != 0 || f.authenticate(handle, p, (size_t) aad_length) != 0
+        || f.ctl(handle, MP_GCRYCTL_FINALIZE, NULL, 0) != 0
+        || f.encrypt(handle, data, (size_t) data_length, NULL, 0) != 0
+        || f.gettag(handle, data + data_length, MP_TAG_LENGTH) != 0) {
+        return -2;
+    }
+    return 0;
+}
+
+int32_t mp_gcry_gcm_open(const void *const *gcry, void *handle, const uint8_t *iv, uint8_t *slab, int64_t offset,
+                         int32_t aad_length, int32_t data_length) {
+    struct gcry_fns f = gcry_of(gcry);
+    uint8_t *p = slab + offset;
+    uint8_t *data = p + aad_length;
+    unsigned int rc;
+    if (f.setiv(handle, iv, 12) != 0 || f.authenticate(handle, p, (size_t) aad_length) != 0
+        || f.ctl(handle, MP_GCRYCTL_FINALIZE, NULL, 0) != 0
+        || f.decrypt(handle, data, (size_t) data_length, NULL, 0) != 0) {
+        return -2;
+    }
+    rc = f.checktag(handle, data + data_length, MP_TAG_LENGTH);
+    if (rc == 0) {
+        return 0;
+    }
+    return (rc & 0xFFFFu) == MP_GPG_ERR_CHECKSUM ? -1 : -2;
+}

@@ -4,7 +4,7 @@
 MP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Needed at run time: the native libraries mediaplane binds through FFM, and FFmpeg, which `ipc` publishing runs.
-MP_RUNTIME_PACKAGES="libssl3 libsrtp2-1 libopenh264-7 libvpx7 libturbojpeg0 ffmpeg"
+MP_RUNTIME_PACKAGES="libssl3 libgcrypt20 libsrtp2-1 libopenh264-7 libvpx7 libturbojpeg0 ffmpeg"
 # Needed to build: CMake and a C compiler for libmediaplane; curl and unzip for the Maven wrapper.
 MP_BUILD_PACKAGES="cmake gcc libc6-dev make curl unzip ca-certificates"
 # Needed by the interop tests: real third-party peers.

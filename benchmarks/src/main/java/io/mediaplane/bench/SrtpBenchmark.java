@@ -42,6 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code protectLibsrtp2}: {@link SrtpContext} on the libsrtp2 backend (FFM, critical call).</li>
  *   <li>{@code protectGcm128Jce}: ours, AEAD_AES_128_GCM on JCE, for reference.</li>
  *   <li>{@code protectGcm128OpenSsl}: ours, AEAD_AES_128_GCM on OpenSSL EVP (the WebRTC fan-out's profile).</li>
+ *   <li>{@code protectGcm128Gcrypt}: ours, AEAD_AES_128_GCM on libgcrypt (the default where it loads).</li>
  *   <li>{@code libsrtp2Direct}: baseline, {@code srtp_protect} called directly through the same binding with no
  *       context around it (one {@code ssrc_any_outbound} session). Target: {@code protect*} ≥ 1.0×.</li>
  *   <li>{@code jitsiSrtp}: baseline, jitsi-srtp's {@code SrtpCryptoContext.transformPacket} (its own OpenSSL
@@ -71,6 +72,7 @@ public class SrtpBenchmark {
     private SrtpContext libsrtp2;
     private SrtpContext gcm128;
     private SrtpContext gcm128OpenSsl;
+    private SrtpContext gcm128Gcrypt;
 
     private Arena arena;
     private MemorySegment rawSession;
@@ -103,6 +105,8 @@ public class SrtpBenchmark {
                 .build();
         gcm128OpenSsl = SrtpContext.builder(SrtpProfile.AEAD_AES_128_GCM, gcmMaster, gcmMaster)
                 .backend(SrtpBackend.OPENSSL).build();
+        gcm128Gcrypt = SrtpContext.builder(SrtpProfile.AEAD_AES_128_GCM, gcmMaster, gcmMaster)
+                .backend(SrtpBackend.GCRYPT).build();
 
         arena = Arena.ofConfined();
         MemorySegment policy = arena.allocate(Srtp2.POLICY_SIZE, 8);
@@ -136,6 +140,7 @@ public class SrtpBenchmark {
         libsrtp2.close();
         gcm128.close();
         gcm128OpenSsl.close();
+        gcm128Gcrypt.close();
         Srtp2.dealloc(rawSession);
         arena.close();
         jitsiFactory.close();
@@ -169,6 +174,12 @@ public class SrtpBenchmark {
     public int protectGcm128OpenSsl() {
         nextSeq();
         return gcm128OpenSsl.sealRtp(segment, 0, length, packet.length);
+    }
+
+    @Benchmark
+    public int protectGcm128Gcrypt() {
+        nextSeq();
+        return gcm128Gcrypt.sealRtp(segment, 0, length, packet.length);
     }
 
     @Benchmark

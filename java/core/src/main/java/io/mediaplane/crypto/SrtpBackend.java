@@ -10,7 +10,13 @@ public enum SrtpBackend {
      * OpenSSL libcrypto's EVP AES-GCM through FFM for SRTP with the AEAD profiles (RFC 7714), allocation-free; SRTCP
      * and the AES-CM profiles as {@link #JCE}.
      */
-    OPENSSL("openssl");
+    OPENSSL("openssl"),
+    /**
+     * libgcrypt's AES-GCM through FFM (one libmediaplane call per packet) for SRTP with the AEAD profiles
+     * (RFC 7714), allocation-free and about twice OpenSSL 3.0's EVP per MTU-size packet; SRTCP and the AES-CM
+     * profiles as {@link #JCE}.
+     */
+    GCRYPT("gcrypt");
 
     private final String id;
 
@@ -37,6 +43,8 @@ public enum SrtpBackend {
             case JCE -> java.util.Optional.empty();
             case LIBSRTP2 -> io.mediaplane.ffi.Srtp2.library().unavailableReason();
             case OPENSSL -> io.mediaplane.ffi.LibCrypto.library().unavailableReason();
+            case GCRYPT -> io.mediaplane.ffi.Gcrypt.library().unavailableReason()
+                    .or(io.mediaplane.ffi.MediaplaneNative::gcryGcmUnavailableReason);
         };
     }
 
@@ -64,6 +72,9 @@ public enum SrtpBackend {
         }
         if (this == OPENSSL && profile.aead() && !rtcp) {
             return new OpenSslSrtpGcmTransform(key, salt);
+        }
+        if (this == GCRYPT && profile.aead() && !rtcp) {
+            return new GcryptSrtpGcmTransform(key, salt);
         }
         return profile.aead() ? new JceSrtpGcmTransform(key, salt)
                 : new JceSrtpCmTransform(key, salt, auth, rtcp ? profile.rtcpTagLength() : profile.rtpTagLength());

@@ -32,13 +32,28 @@ import java.util.Objects;
 public final class SrtpContext implements PacketCipher {
     public static final int DEFAULT_REPLAY_WINDOW = 128;
     public static final int MAX_REPLAY_WINDOW = 1024;
+    /** The system property that overrides {@link #DEFAULT_BACKEND}: a {@link SrtpBackend#id()}. */
+    public static final String BACKEND_PROPERTY = "mediaplane.crypto.srtp.backend";
     /**
-     * {@code -Dmediaplane.crypto.srtp.backend} if set; else OpenSSL where libcrypto loads (AES-GCM, the profile
-     * browsers negotiate, at 1.1–1.9× JCE's packets/s and 0 B per packet against JCE's ≈ 1 KB; AES-CM and SRTCP
-     * through JCE either way), else JCE, itself 4–6× Debian's libsrtp2 (benchmarks/README.md, SRTP).
+     * {@code -Dmediaplane.crypto.srtp.backend} if set; else the first that runs here of libgcrypt, OpenSSL and JCE
+     * (AES-GCM, the profile browsers negotiate: libgcrypt ≈ 2× OpenSSL 3.0's EVP per MTU-size packet, EVP 1.1–1.3×
+     * JCE, both 0 B per packet against JCE's ≈ 1 KB; AES-CM and SRTCP through JCE either way). JCE is itself
+     * 4–6× Debian's libsrtp2 (benchmarks/README.md, SRTP).
      */
-    public static final SrtpBackend DEFAULT_BACKEND = SrtpBackend.byId(System.getProperty(
-            "mediaplane.crypto.srtp.backend", SrtpBackend.OPENSSL.unavailableReason().isEmpty() ? "openssl" : "jce"));
+    public static final SrtpBackend DEFAULT_BACKEND = defaultBackend();
+
+    private static SrtpBackend defaultBackend() {
+        String chosen = System.getProperty(BACKEND_PROPERTY);
+        if (chosen != null) {
+            return SrtpBackend.byId(chosen);
+        }
+        for (SrtpBackend b : new SrtpBackend[] {SrtpBackend.GCRYPT, SrtpBackend.OPENSSL}) {
+            if (b.unavailableReason().isEmpty()) {
+                return b;
+            }
+        }
+        return SrtpBackend.JCE;
+    }
 
     private final SrtpProfile profile;
     private final SrtpBackend backend;

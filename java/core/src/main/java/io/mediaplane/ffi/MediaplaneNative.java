@@ -84,6 +84,9 @@ public final class MediaplaneNative {
     private static final MethodHandle SODIUM_AEAD_OPEN;
     private static final MethodHandle EVP_AEAD_SEAL;
     private static final MethodHandle EVP_AEAD_OPEN;
+    /** Null when the loaded library lacks {@code mp_gcry_gcm_seal/open} (then the libgcrypt SRTP backend is off). */
+    private static final MethodHandle GCRY_GCM_SEAL;
+    private static final MethodHandle GCRY_GCM_OPEN;
 
     static {
         NativeLibrary.Binder b = NativeLibrary.load(SPEC).binder();
@@ -123,10 +126,19 @@ public final class MediaplaneNative {
         LIBRARY = b.finish();
         // Optional: a library file from before this symbol existed keeps its UDP and AEAD functions; the video
         // code then maps sample ranges in Java.
-        YUV_MAP_RANGE = LIBRARY.isAvailable() ? b.find("mp_yuv_map_range").map(address ->
-                Linker.nativeLinker().downcallHandle(address, FunctionDescriptor.ofVoid(
-                        ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT))).orElse(null)
-                : null;
+        YUV_MAP_RANGE = optional(b, "mp_yuv_map_range", FunctionDescriptor.ofVoid(
+                ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        // Optional as well: an older library file keeps every other function; only the libgcrypt backend needs these
+        FunctionDescriptor gcry = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG,
+                JAVA_INT, JAVA_INT);
+        GCRY_GCM_SEAL = optional(b, "mp_gcry_gcm_seal", gcry, critical);
+        GCRY_GCM_OPEN = optional(b, "mp_gcry_gcm_open", gcry, critical);
+    }
+
+    private static MethodHandle optional(NativeLibrary.Binder b, String symbol, FunctionDescriptor descriptor,
+            Linker.Option... options) {
+        return LIBRARY.isAvailable() ? b.find(symbol).map(address ->
+                Linker.nativeLinker().downcallHandle(address, descriptor, options)).orElse(null) : null;
     }
 
     private MediaplaneNative() {}
@@ -350,6 +362,38 @@ public final class MediaplaneNative {
             MemorySegment slab, long offset, int aadLength, int dataLength) {
         try {
             return (int) EVP_AEAD_OPEN.invokeExact(evp, ctx, key, iv, slab, offset, aadLength, dataLength);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** Why {@link #gcryGcmSeal}/{@link #gcryGcmOpen} cannot be called, if they cannot. */
+    public static java.util.Optional<String> gcryGcmUnavailableReason() {
+        if (!LIBRARY.isAvailable()) {
+            return LIBRARY.unavailableReason();
+        }
+        return GCRY_GCM_SEAL != null && GCRY_GCM_OPEN != null ? java.util.Optional.empty()
+                : java.util.Optional.of("libmediaplane without mp_gcry_gcm_seal/open: " + LIBRARY);
+    }
+
+    /**
+     * {@code mp_gcry_gcm_seal}: one AES-GCM packet through a libgcrypt cipher handle ({@code gcry}: the seven
+     * function pointers of {@code Gcrypt.gcmFunctions()}), 12-byte {@code iv}, in place at {@code offset}. 0, or -2.
+     */
+    public static int gcryGcmSeal(MemorySegment gcry, MemorySegment handle, MemorySegment iv, MemorySegment slab,
+            long offset, int aadLength, int dataLength) {
+        try {
+            return (int) GCRY_GCM_SEAL.invokeExact(gcry, handle, iv, slab, offset, aadLength, dataLength);
+        } catch (Throwable t) {
+            throw Calls.rethrow(t);
+        }
+    }
+
+    /** {@code mp_gcry_gcm_open}: 0, -1 on a wrong tag, -2 when a libgcrypt call fails. */
+    public static int gcryGcmOpen(MemorySegment gcry, MemorySegment handle, MemorySegment iv, MemorySegment slab,
+            long offset, int aadLength, int dataLength) {
+        try {
+            return (int) GCRY_GCM_OPEN.invokeExact(gcry, handle, iv, slab, offset, aadLength, dataLength);
         } catch (Throwable t) {
             throw Calls.rethrow(t);
         }

@@ -8,7 +8,7 @@ public final class NativeLibraries {
 
     /** Loads each (once per process) and returns its state; never throws. */
     public static List<NativeLibrary> all() {
-        return List.of(Sodium.library(), LibCrypto.library(), Srtp2.library(), OpenH264.library(),
+        return List.of(Sodium.library(), LibCrypto.library(), Gcrypt.library(), Srtp2.library(), OpenH264.library(),
                 Vpx.library(), TurboJpeg.library(), MediaplaneNative.library());
     }
 }

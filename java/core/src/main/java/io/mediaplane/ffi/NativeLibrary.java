@@ -139,15 +139,30 @@ public final class NativeLibrary {
          */
         public NativeLibrary finishAndInit(String symbol, IntPredicate succeeded) {
             MethodHandle init = bind(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT));
+            return finishAndInit(() -> {
+                try {
+                    int status = (int) init.invokeExact();
+                    return succeeded.test(status) ? Optional.empty()
+                            : Optional.of(symbol + "() returned " + status);
+                } catch (Throwable t) {
+                    return Optional.of(symbol + "() failed: " + t);
+                }
+            });
+        }
+
+        /**
+         * {@link #finish()}, then an initialisation of more than one call, run only when the library is available:
+         * it returns empty when done, else why it failed, which makes the library unavailable.
+         */
+        public NativeLibrary finishAndInit(java.util.function.Supplier<Optional<String>> init) {
             NativeLibrary finished = finish();
             if (!finished.isAvailable()) {
                 return finished;
             }
             try {
-                int status = (int) init.invokeExact();
-                return succeeded.test(status) ? finished : finished.withFailure(symbol + "() returned " + status);
-            } catch (Throwable t) {
-                return finished.withFailure(symbol + "() failed: " + t);
+                return init.get().map(finished::withFailure).orElse(finished);
+            } catch (RuntimeException e) {
+                return finished.withFailure("initialisation failed: " + e);
             }
         }
 

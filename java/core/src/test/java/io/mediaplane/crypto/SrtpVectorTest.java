@@ -102,7 +102,7 @@ class SrtpVectorTest {
     // RFC 7714's packet vectors give session keys; libsrtp2 takes only master keys, so they run on JCE, and
     // libsrtp2's GCM is checked against JCE by the libsrtp2 vectors below and in Libsrtp2VectorTest.
     @ParameterizedTest
-    @EnumSource(value = SrtpBackend.class, names = {"JCE", "OPENSSL"})
+    @EnumSource(value = SrtpBackend.class, names = {"JCE", "OPENSSL", "GCRYPT"})
     void rfc7714Srtp128(SrtpBackend b) {
         byte[] want = hex("""
                 8040f17b 8041f8d3 5501a0b2 f24de3a3 fb34de6c acba861c 9d7e4bca be633bd5 0d294e6f 42a5f47a
@@ -114,7 +114,7 @@ class SrtpVectorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = SrtpBackend.class, names = {"JCE", "OPENSSL"})
+    @EnumSource(value = SrtpBackend.class, names = {"JCE", "OPENSSL", "GCRYPT"})
     void rfc7714Srtp256(SrtpBackend b) {
         byte[] want = hex("""
                 8040f17b 8041f8d3 5501a0b2 32b1de78 a822fe12 ef9f78fa 332e33aa b1801238 9a58e2f3 b50b2a02
@@ -126,7 +126,7 @@ class SrtpVectorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = SrtpBackend.class, names = {"JCE", "OPENSSL"})
+    @EnumSource(value = SrtpBackend.class, names = {"JCE", "OPENSSL", "GCRYPT"})
     void rfc7714Srtcp(SrtpBackend b) {
         int ssrc = 0x4d617273;
         byte[] enc128 = hex("""

@@ -57,7 +57,7 @@ class NativeAccessTest {
     void thePropertyForcesPureJavaEvenWithTheFlag() throws Exception {
         Run r = run(NativeAccess.FLAG, "-Dmediaplane.native=false");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).filteredOn(l -> l.startsWith("LIB ")).hasSize(7).allMatch(l -> l.endsWith(" false"));
+        assertThat(r.out()).filteredOn(l -> l.startsWith("LIB ")).hasSize(8).allMatch(l -> l.endsWith(" false"));
         assertThat(r.out()).filteredOn(l -> l.startsWith("CAUSE ")).allMatch(l -> l.contains("mediaplane.native=false"));
         assertThat(r.err()).noneMatch(l -> l.contains("restricted method"));
     }
@@ -65,7 +65,7 @@ class NativeAccessTest {
     @Test
     void withTheFlagEveryLibraryLoads() throws Exception {
         Run r = run(NativeAccess.FLAG);
-        assertThat(r.out()).filteredOn(l -> l.startsWith("LIB ")).hasSize(7).allMatch(l -> l.endsWith(" true"));
+        assertThat(r.out()).filteredOn(l -> l.startsWith("LIB ")).hasSize(8).allMatch(l -> l.endsWith(" true"));
         assertThat(r.err()).isEmpty();
     }
 }

@@ -66,7 +66,8 @@ final class CryptoCommand implements Callable<Integer> {
     int rtcpHeader;
 
     @Option(names = "--backend", description = "seal/open: jce, sodium or openssl (default: the measured choice);"
-            + " protect/unprotect: openssl, jce or libsrtp2 (default openssl where libcrypto loads, else jce)")
+            + " protect/unprotect: gcrypt, openssl, jce or libsrtp2 (default: the first of gcrypt, openssl, jce that"
+            + " loads)")
     String backend;
 
     @Override

@@ -68,15 +68,25 @@ final class DoctorCommand implements Callable<Integer> {
             return 1; // a bad -D override or no backend at all: Discord voice cannot run
         }
         out.println();
-        out.println("SRTP/SRTCP backend (all profiles; -Dmediaplane.crypto.srtp.backend=openssl|jce|libsrtp2)");
+        out.println("SRTP/SRTCP backend (all profiles; -D" + SrtpContext.BACKEND_PROPERTY
+                + "=gcrypt|openssl|jce|libsrtp2)");
         try {
             SrtpBackend srtp = SrtpContext.DEFAULT_BACKEND;
             var unavailable = srtp.unavailableReason();
             out.printf("  %-24s %-8s %s%n", "srtp", srtp.id(), unavailable.map(r -> "UNAVAILABLE: " + r)
-                    .orElse(System.getProperty("mediaplane.crypto.srtp.backend") != null ? "chosen by -D"
-                            : srtp == SrtpBackend.OPENSSL ? "default: AES-GCM in OpenSSL EVP, no allocation per packet;"
-                                    + " AES-CM and SRTCP in JCE"
-                            : "default (no libcrypto): 4-6x Debian's libsrtp2 in the SRTP benchmark"));
+                    .orElse(System.getProperty(SrtpContext.BACKEND_PROPERTY) != null ? "chosen by -D"
+                            : switch (srtp) {
+                                case GCRYPT -> "default: AES-GCM in libgcrypt, no allocation per packet;"
+                                        + " AES-CM and SRTCP in JCE";
+                                case OPENSSL -> "default (libgcrypt unavailable): AES-GCM in OpenSSL EVP;"
+                                        + " AES-CM and SRTCP in JCE";
+                                default -> "default (no libgcrypt, no libcrypto): 4-6x Debian's libsrtp2 in the"
+                                        + " SRTP benchmark";
+                            }));
+            if (srtp != SrtpBackend.GCRYPT) {
+                SrtpBackend.GCRYPT.unavailableReason().ifPresent(r -> out.printf("  %-24s %-8s %s%n", "",
+                        SrtpBackend.GCRYPT.id(), "not used: " + r));
+            }
             if (unavailable.isPresent()) {
                 out.println();
                 return 1;

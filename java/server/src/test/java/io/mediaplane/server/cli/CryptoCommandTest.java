@@ -83,7 +83,7 @@ class CryptoCommandTest {
 
     @Test
     void srtpProtectsAndUnprotectsLikeLibsrtp2WithEveryBackend() {
-        for (String backend : new String[] {"jce", "libsrtp2"}) {
+        for (String backend : new String[] {"jce", "libsrtp2", "openssl", "gcrypt"}) {
             Result r = run("crypto", "protect", "--profile", "AES_CM_128_HMAC_SHA1_80", "--master", CM80_MASTER,
                     "--packet", SRTP_PLAIN, "--backend", backend);
             assertThat(r.out()).isEqualTo(CM80);

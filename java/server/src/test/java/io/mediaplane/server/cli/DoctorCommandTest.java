@@ -21,13 +21,13 @@ class DoctorCommandTest {
     @Test
     void reportsEveryLibraryAvailableWithVersionAndPath() {
         Result r = run("doctor");
-        assertThat(r.out()).contains("libsodium", "libcrypto (OpenSSL)", "libsrtp2", "libopenh264", "libvpx",
-                "libturbojpeg", "libmediaplane");
-        assertThat(r.out()).contains("all 7 native libraries available").doesNotContain("UNAVAILABLE");
+        assertThat(r.out()).contains("libsodium", "libcrypto (OpenSSL)", "libgcrypt", "libsrtp2", "libopenh264",
+                "libvpx", "libturbojpeg", "libmediaplane");
+        assertThat(r.out()).contains("all 8 native libraries available").doesNotContain("UNAVAILABLE");
         assertThat(r.out()).containsPattern("libsodium +ok +1\\.0\\.\\d+ +(bundled|system) +/");
         assertThat(r.out()).containsPattern("JDK +2[5-9]");
         assertThat(r.out()).contains("CPU flags", "aes ");
-        assertThat(r.out()).containsPattern("srtp +openssl +default: AES-GCM in OpenSSL");
+        assertThat(r.out()).containsPattern("srtp +gcrypt +default: AES-GCM in libgcrypt");
         assertThat(r.out()).containsPattern("jpeg +turbojpeg +libturbojpeg");
         assertThat(r.out()).containsPattern("aes256gcm\\.small +(jce|sodium|openssl) ")
                 .containsPattern("xchacha20poly1305\\.mtu +(jce|sodium|openssl) ");

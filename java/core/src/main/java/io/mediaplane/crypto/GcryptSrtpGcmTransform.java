@@ -1,0 +1,110 @@
+package io.mediaplane.crypto;
+
+import io.mediaplane.ffi.Gcrypt;
+import io.mediaplane.ffi.MediaplaneNative;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * AEAD_AES_128_GCM / AEAD_AES_256_GCM for SRTP (RFC 7714 §8) through libgcrypt: one GCM cipher handle with the key
+ * set once; per packet one critical call into libmediaplane ({@code mp_gcry_gcm_seal/open}) on the packet's own heap
+ * array, which sets the IV, feeds the header as AAD, en/decrypts in place and writes or checks the tag. No
+ * allocation per packet. Unlike an EVP context a libgcrypt handle has no fixed direction and {@code setiv} starts
+ * each packet afresh, so one handle serves sealing and opening (a transform is used by one thread, see
+ * {@link SrtpTransform}), which halves the native state a WebRTC viewer's context holds. SRTCP, whose AAD is split around the ciphertext (§9.1), goes through
+ * {@link JceSrtpGcmTransform}: the backend gives RTCP directions that transform.
+ */
+final class GcryptSrtpGcmTransform extends SrtpTransform {
+    private static final MemorySegment FUNCTIONS =
+            Gcrypt.library().isAvailable() ? Gcrypt.gcmFunctions() : MemorySegment.NULL;
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment handle;
+    private final MemorySegment nativeIv;
+    private final byte[] salt;
+    private final byte[] iv = new byte[12];
+
+    GcryptSrtpGcmTransform(byte[] sessionKey, byte[] sessionSalt) {
+        if (sessionSalt.length != 12) {
+            throw new IllegalArgumentException("AES-GCM session salt is 12 bytes");
+        }
+        if (sessionKey.length != 16 && sessionKey.length != 32) {
+            throw new IllegalArgumentException("AES-GCM session key is 16 or 32 bytes");
+        }
+        this.salt = sessionSalt.clone();
+        nativeIv = arena.allocate(12);
+        MemorySegment key = arena.allocate(sessionKey.length);
+        MemorySegment.copy(sessionKey, 0, key, ValueLayout.JAVA_BYTE, 0, sessionKey.length);
+        MemorySegment h;
+        try {
+            h = handle(key);
+        } catch (RuntimeException e) {
+            key.fill((byte) 0);
+            arena.close(); // handle() closed what it had opened
+            throw e;
+        }
+        key.fill((byte) 0); // the handle holds the expanded key
+        handle = h;
+    }
+
+    /** A GCM handle with {@code key} set; closed again when a step fails (set-up misuse, not packet data). */
+    private MemorySegment handle(MemorySegment key) {
+        MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+        int algorithm = key.byteSize() == 16 ? Gcrypt.CIPHER_AES128 : Gcrypt.CIPHER_AES256;
+        int rc = Gcrypt.cipherOpen(out, algorithm, Gcrypt.MODE_GCM);
+        if (rc != 0) {
+            throw new IllegalStateException("gcry_cipher_open failed: error " + rc);
+        }
+        MemorySegment h = out.get(ValueLayout.ADDRESS, 0);
+        rc = Gcrypt.cipherSetKey(h, key, key.byteSize());
+        if (rc != 0) {
+            Gcrypt.cipherClose(h);
+            throw new IllegalStateException("gcry_cipher_setkey failed: error " + rc);
+        }
+        return h;
+    }
+
+    private MemorySegment iv(int ssrc, long index) {
+        JceSrtpGcmTransform.iv(iv, salt, ssrc, (int) (index >>> 16), 0, (int) (index & 0xFFFF));
+        MemorySegment.copy(iv, 0, nativeIv, ValueLayout.JAVA_BYTE, 0, 12);
+        return nativeIv;
+    }
+
+    @Override
+    void sealRtp(byte[] a, int base, int header, int length, int ssrc, long index) {
+        if (MediaplaneNative.gcryGcmSeal(FUNCTIONS, handle, iv(ssrc, index), MemorySegment.ofArray(a),
+                base, header, length - header) != 0) {
+            throw new IllegalStateException("libgcrypt GCM seal failed"); // only on misuse: GCM encrypt cannot fail
+        }
+    }
+
+    @Override
+    boolean openRtp(byte[] a, int base, int header, int length, int ssrc, long index) {
+        int rc = MediaplaneNative.gcryGcmOpen(FUNCTIONS, handle, iv(ssrc, index), MemorySegment.ofArray(a),
+                base, header, length - header);
+        if (rc == -2) {
+            throw new IllegalStateException("libgcrypt GCM open failed");
+        }
+        return rc == 0;
+    }
+
+    @Override
+    int sealRtcp(byte[] a, int base, int length, int ssrc, int index, boolean encrypt) {
+        throw new UnsupportedOperationException("SRTCP goes through the JCE transform");
+    }
+
+    @Override
+    int openRtcp(byte[] a, int base, int length, int ssrc, int eIndex) {
+        throw new UnsupportedOperationException("SRTCP goes through the JCE transform");
+    }
+
+    @Override
+    public void close() {
+        Arrays.fill(salt, (byte) 0);
+        Arrays.fill(iv, (byte) 0);
+        Gcrypt.cipherClose(handle); // gcry_cipher_close wipes the key schedule
+        arena.close();
+    }
+}

@@ -12,9 +12,9 @@ import java.util.Arrays;
  * set once; per packet one critical call into libmediaplane ({@code mp_gcry_gcm_seal/open}) on the packet's own heap
  * array, which sets the IV, feeds the header as AAD, en/decrypts in place and writes or checks the tag. No
  * allocation per packet. Unlike an EVP context a libgcrypt handle has no fixed direction and {@code setiv} starts
- * each packet afresh, so one handle serves sealing and opening (a transform is used by one thread, see
- * {@link SrtpTransform}), which halves the native state a WebRTC viewer's context holds. SRTCP, whose AAD is split around the ciphertext (§9.1), goes through
- * {@link JceSrtpGcmTransform}: the backend gives RTCP directions that transform.
+ * each packet afresh, so one handle serves both calls (a context makes a transform per direction and key, used one
+ * packet at a time), half the native state of two. SRTCP, whose AAD is split around the ciphertext (§9.1), goes
+ * through {@link JceSrtpGcmTransform}: the backend gives RTCP directions that transform.
  */
 final class GcryptSrtpGcmTransform extends SrtpTransform {
     private static final MemorySegment FUNCTIONS =

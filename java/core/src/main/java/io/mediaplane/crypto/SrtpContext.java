@@ -36,7 +36,7 @@ public final class SrtpContext implements PacketCipher {
     public static final String BACKEND_PROPERTY = "mediaplane.crypto.srtp.backend";
     /**
      * {@code -Dmediaplane.crypto.srtp.backend} if set; else the first that runs here of libgcrypt, OpenSSL and JCE
-     * (AES-GCM, the profile browsers negotiate: libgcrypt ≈ 2× OpenSSL 3.0's EVP per MTU-size packet, EVP 1.1–1.3×
+     * (AES-GCM, the profile browsers negotiate: libgcrypt 1.3–1.7× OpenSSL 3.0's EVP per packet, EVP 1.1–1.3×
      * JCE, both 0 B per packet against JCE's ≈ 1 KB; AES-CM and SRTCP through JCE either way). JCE is itself
      * 4–6× Debian's libsrtp2 (benchmarks/README.md, SRTP).
      */

@@ -5,7 +5,6 @@ import io.mediaplane.ffi.MediaplaneNative;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 
 /**
  * AEAD_AES_128_GCM / AEAD_AES_256_GCM for SRTP (RFC 7714 §8) through libgcrypt: one GCM cipher handle with the key
@@ -16,24 +15,19 @@ import java.util.Arrays;
  * packet at a time), half the native state of two. SRTCP, whose AAD is split around the ciphertext (§9.1), goes
  * through {@link JceSrtpGcmTransform}: the backend gives RTCP directions that transform.
  */
-final class GcryptSrtpGcmTransform extends SrtpTransform {
+final class GcryptSrtpGcmTransform extends NativeSrtpGcmTransform {
     private static final MemorySegment FUNCTIONS =
             Gcrypt.library().isAvailable() ? Gcrypt.gcmFunctions() : MemorySegment.NULL;
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment handle;
     private final MemorySegment nativeIv;
-    private final byte[] salt;
-    private final byte[] iv = new byte[12];
 
     GcryptSrtpGcmTransform(byte[] sessionKey, byte[] sessionSalt) {
-        if (sessionSalt.length != 12) {
-            throw new IllegalArgumentException("AES-GCM session salt is 12 bytes");
-        }
+        super(sessionSalt);
         if (sessionKey.length != 16 && sessionKey.length != 32) {
             throw new IllegalArgumentException("AES-GCM session key is 16 or 32 bytes");
         }
-        this.salt = sessionSalt.clone();
         nativeIv = arena.allocate(12);
         MemorySegment key = arena.allocate(sessionKey.length);
         MemorySegment.copy(sessionKey, 0, key, ValueLayout.JAVA_BYTE, 0, sessionKey.length);
@@ -67,7 +61,7 @@ final class GcryptSrtpGcmTransform extends SrtpTransform {
     }
 
     private MemorySegment iv(int ssrc, long index) {
-        JceSrtpGcmTransform.iv(iv, salt, ssrc, (int) (index >>> 16), 0, (int) (index & 0xFFFF));
+        rtpIv(ssrc, index);
         MemorySegment.copy(iv, 0, nativeIv, ValueLayout.JAVA_BYTE, 0, 12);
         return nativeIv;
     }
@@ -91,19 +85,8 @@ final class GcryptSrtpGcmTransform extends SrtpTransform {
     }
 
     @Override
-    int sealRtcp(byte[] a, int base, int length, int ssrc, int index, boolean encrypt) {
-        throw new UnsupportedOperationException("SRTCP goes through the JCE transform");
-    }
-
-    @Override
-    int openRtcp(byte[] a, int base, int length, int ssrc, int eIndex) {
-        throw new UnsupportedOperationException("SRTCP goes through the JCE transform");
-    }
-
-    @Override
     public void close() {
-        Arrays.fill(salt, (byte) 0);
-        Arrays.fill(iv, (byte) 0);
+        super.close();
         Gcrypt.cipherClose(handle); // gcry_cipher_close wipes the key schedule
         arena.close();
     }
